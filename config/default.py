@@ -1,0 +1,56 @@
+"""Default settings. Every key here is documented in ``config/production.example.py``.
+
+Layers, each overriding the one before: this file, then the file named by ``SURVEY_CONFIG``,
+then ``SURVEY_<KEY>`` environment variables, then the overrides passed to ``create_app``.
+"""
+
+# Signs session cookies and derives the key that wraps each round's token signing key.
+# None means: read it from SECRET_KEY_FILE; outside debug and testing, requests are refused
+# until a real key is configured.
+SECRET_KEY = None
+# A file holding the secret key (created by ``make run`` for local use). Relative to the instance folder.
+SECRET_KEY_FILE = "secret_key"
+
+# SQLAlchemy URL. None means SQLite in the instance folder (``survey.db``), WAL mode.
+# ``postgresql+psycopg://user@host/dbname`` selects PostgreSQL.
+DATABASE_URL = None
+# Seconds a SQLite writer waits for the lock before giving up.
+SQLITE_BUSY_TIMEOUT = 10
+
+# Base address printed in invitation links, slips and CLI output.
+PUBLIC_URL = "http://127.0.0.1:5000"
+# Time zone for deadlines given without an offset and for dates shown to people.
+TIMEZONE = "Asia/Shanghai"
+
+# Languages offered in the interface; the first is the default.
+LANGUAGES = ["zh", "en"]
+BABEL_DEFAULT_LOCALE = "zh"
+BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+# Session cookie: HttpOnly and SameSite=Lax always; Secure must be True in production (HTTPS).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_NAME = "survey_session"
+PERMANENT_SESSION_LIFETIME = 8 * 3600
+
+# CSRF protection of every cookie-authenticated form (Flask-WTF).
+WTF_CSRF_ENABLED = True
+WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+# Rate limits (Flask-Limiter). Use a shared store such as ``redis://127.0.0.1:6379/0`` when
+# several app processes or hosts serve the same site.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_ENABLED = True
+# Failed-login throttles: per account and per client address.
+LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+LOGIN_LIMIT_PER_CLIENT = "30 per 15 minutes"
+# Global (never per address) limits on the officers' API.
+TOKEN_RATE_LIMIT = "600 per minute"
+ANSWER_RATE_LIMIT = "600 per minute"
+
+# Largest request body accepted, in bytes (the officers' API answers 413 above it).
+MAX_CONTENT_LENGTH = 128 * 1024
+
+# Marks a production deployment: the demo refuses to load, cookies must be Secure.
+PRODUCTION = False

@@ -1,0 +1,66 @@
+"""A documented production configuration. Copy it, edit it, and point SURVEY_CONFIG at the copy.
+
+Every setting of ``config/default.py`` is listed here with what it does; a test checks this.
+Each can also be given as an environment variable ``SURVEY_<NAME>`` (for example
+``SURVEY_DATABASE_URL``), which wins over this file.
+"""
+
+# SECRET_KEY: a long random string (``python -c "import secrets; print(secrets.token_urlsafe(48))"``).
+# It signs session cookies and derives the key wrapping each round's token signing key: changing it
+# while a round is collecting makes that round unable to issue tokens.
+SECRET_KEY = "change-me-to-a-long-random-string"
+# SECRET_KEY_FILE: alternatively, a file holding the key (relative to the instance folder).
+SECRET_KEY_FILE = "secret_key"
+
+# DATABASE_URL: PostgreSQL for several app processes or hosts; SQLite (None) for one host.
+DATABASE_URL = "postgresql+psycopg://survey@127.0.0.1:5432/survey"
+# SQLITE_BUSY_TIMEOUT: seconds a SQLite writer waits for the write lock.
+SQLITE_BUSY_TIMEOUT = 10
+
+# PUBLIC_URL: the address officers' phones reach; it goes into invitation links and slips.
+# Use HTTPS: browsers only offer WebCrypto on secure origins.
+PUBLIC_URL = "https://survey.example.org"
+# TIMEZONE: deadlines without an offset and dates shown to people use this zone.
+TIMEZONE = "Asia/Shanghai"
+
+# LANGUAGES: interface languages, the first being the default. BABEL_DEFAULT_LOCALE must match it.
+LANGUAGES = ["zh", "en"]
+# BABEL_DEFAULT_LOCALE: the language shown when a visitor states no preference.
+BABEL_DEFAULT_LOCALE = "zh"
+# BABEL_DEFAULT_TIMEZONE: time zone Flask-Babel formats dates in; keep it equal to TIMEZONE.
+BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+# SESSION_COOKIE_HTTPONLY: scripts cannot read the staff session cookie.
+SESSION_COOKIE_HTTPONLY = True
+# SESSION_COOKIE_SAMESITE: the cookie is not sent on cross-site form posts.
+SESSION_COOKIE_SAMESITE = "Lax"
+# SESSION_COOKIE_SECURE: the cookie travels over HTTPS only; required in production.
+SESSION_COOKIE_SECURE = True
+# SESSION_COOKIE_NAME: name of the staff session cookie.
+SESSION_COOKIE_NAME = "survey_session"
+# PERMANENT_SESSION_LIFETIME: seconds a staff login lasts.
+PERMANENT_SESSION_LIFETIME = 8 * 3600
+
+# WTF_CSRF_ENABLED: CSRF tokens on every staff form. Never switch off in production.
+WTF_CSRF_ENABLED = True
+# WTF_CSRF_TIME_LIMIT: seconds a form's CSRF token stays valid.
+WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+# RATELIMIT_STORAGE_URI: where rate-limit counters live; one Redis shared by all app hosts.
+RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
+# RATELIMIT_ENABLED: switch all rate limits on or off.
+RATELIMIT_ENABLED = True
+# LOGIN_LIMIT_PER_ACCOUNT: failed logins allowed for one username in a window.
+LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+# LOGIN_LIMIT_PER_CLIENT: failed logins allowed from one client address in a window.
+LOGIN_LIMIT_PER_CLIENT = "30 per 15 minutes"
+# TOKEN_RATE_LIMIT: token issuances per window for the whole site (global, never per address).
+TOKEN_RATE_LIMIT = "600 per minute"
+# ANSWER_RATE_LIMIT: answers accepted per window for the whole site (global, never per address).
+ANSWER_RATE_LIMIT = "600 per minute"
+
+# MAX_CONTENT_LENGTH: largest request body in bytes; larger ones get 413.
+MAX_CONTENT_LENGTH = 128 * 1024
+
+# PRODUCTION: marks a production deployment; the demo data refuses to load.
+PRODUCTION = True

@@ -1,0 +1,7 @@
+"""Views of the admin blueprint."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

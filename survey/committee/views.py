@@ -1,0 +1,7 @@
+"""Views of the committee blueprint."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("committee", __name__, url_prefix="/committee")

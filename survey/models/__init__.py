@@ -1,0 +1,25 @@
+"""All models, imported here so the metadata is complete wherever it is used."""
+
+from survey.models.accounts import ROLES, Branch, User
+from survey.models.answers import SealedAnswer, SpentToken
+from survey.models.base import Base, random_id
+from survey.models.roster import CATEGORIES, POSTS, CommitteePost, Member
+from survey.models.rounds import Invitation, Round, RoundEvent, Section
+
+__all__ = [
+    "CATEGORIES",
+    "POSTS",
+    "ROLES",
+    "Base",
+    "Branch",
+    "CommitteePost",
+    "Invitation",
+    "Member",
+    "Round",
+    "RoundEvent",
+    "SealedAnswer",
+    "Section",
+    "SpentToken",
+    "User",
+    "random_id",
+]

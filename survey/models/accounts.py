@@ -1,0 +1,60 @@
+"""Branches and staff accounts. Officers have no account: they are roster members."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.models.base import Base, random_id
+
+ROLES = ("admin", "secretary", "committee")
+
+
+class Branch(Base):
+    """A Party branch (党支部)."""
+
+    __tablename__ = "branches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=random_id)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    users: Mapped[list[User]] = relationship(back_populates="branch")
+
+
+class User(Base):
+    """A staff login: an administrator, a secretary or a committee member (roles may combine)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=random_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Space-separated subset of ROLES.
+    role_names: Mapped[str] = mapped_column(String(100), default="")
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    branch: Mapped[Branch | None] = relationship(back_populates="users")
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.role_names.split())
+
+    @roles.setter
+    def roles(self, value: set[str] | frozenset[str] | list[str]) -> None:
+        unknown = set(value) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown role: {', '.join(sorted(unknown))}")
+        self.role_names = " ".join(r for r in ROLES if r in value)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def label(self) -> str:
+        """How the account is shown to people."""
+        return self.display_name or self.username

@@ -1,0 +1,71 @@
+"""Response headers, the secret-key guard and request-log filtering."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, request
+
+from survey.config import secret_key_problem
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Paths whose requests are never written to a request log: who opened an invitation or sent an
+# answer must not sit next to an address and a time (DESIGN.md section 3).
+QUIET_PATH_PREFIXES = ("/i", "/a/", "/api/v1")
+
+
+def is_quiet_path(path: str) -> bool:
+    """True for the officers' paths that no access log may record."""
+    return path == "/i" or path.startswith(("/i?", "/i/", "/a/", "/api/v1"))
+
+
+class QuietRequestLogFilter(logging.Filter):
+    """Drops werkzeug's request lines for the officers' paths."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        for method in ("GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE"):
+            marker = f'"{method} '
+            start = message.find(marker)
+            if start >= 0:
+                path = message[start + len(marker):].split(" ", 1)[0]
+                return not is_quiet_path(path)
+        return True
+
+
+def install_request_hooks(app: Flask) -> None:
+    """Refuse to serve without a secret key; add security headers to every response."""
+    werkzeug_logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, QuietRequestLogFilter) for f in werkzeug_logger.filters):
+        werkzeug_logger.addFilter(QuietRequestLogFilter())
+
+    @app.before_request
+    def _require_secret_key() -> Response | None:
+        problem = secret_key_problem(app)
+        if problem is None:
+            return None
+        app.logger.error("refusing requests: %s", problem)
+        return Response(f"Service not configured: {problem}\n", status=503, mimetype="text/plain")
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        if is_quiet_path(request.path):
+            response.headers["Cache-Control"] = response.headers.get("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,124 @@
+"""Factory fixtures (``make_branch``, ``make_user``, ``make_member`` …) and actor helpers.
+
+Factories flush but never commit: everything is rolled back with the test's outer transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from survey.auth.passwords import hash_password
+from survey.models import Branch, CommitteePost, Member, User
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+_password_hashes: dict[str, str] = {}
+
+
+def password_hash(password: str) -> str:
+    """Argon2 is slow on purpose; hash each test password once."""
+    if password not in _password_hashes:
+        _password_hashes[password] = hash_password(password)
+    return _password_hashes[password]
+
+
+@pytest.fixture
+def make_branch(session: Session) -> Callable[..., Branch]:
+    def make(**kw: Any) -> Branch:
+        n = next(_counter)
+        branch = Branch(slug=kw.pop("slug", f"branch-{n}"), name=kw.pop("name", f"第{n}党支部"), **kw)
+        session.add(branch)
+        session.flush()
+        return branch
+
+    return make
+
+
+@pytest.fixture
+def branch(make_branch: Callable[..., Branch]) -> Branch:
+    return make_branch(slug="demo-test", name="测试派出所党支部")
+
+
+@pytest.fixture
+def make_user(session: Session, branch: Branch) -> Callable[..., User]:
+    def make(username: str | None = None, roles: tuple[str, ...] = ("secretary",), **kw: Any) -> User:
+        user = User(
+            username=username or f"user{next(_counter)}",
+            password_hash=password_hash(kw.pop("password", PASSWORD)),
+            branch=kw.pop("branch", branch),
+            **kw,
+        )
+        user.roles = set(roles)
+        session.add(user)
+        session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_member(session: Session, branch: Branch) -> Callable[..., Member]:
+    def make(name: str | None = None, posts: tuple[str, ...] = (), **kw: Any) -> Member:
+        member = Member(
+            name=name or f"民警{next(_counter)}",
+            branch=kw.pop("branch", branch),
+            category=kw.pop("category", "party_member"),
+            **kw,
+        )
+        session.add(member)
+        session.flush()
+        for post in posts:
+            session.add(CommitteePost(branch_id=member.branch_id, post=post, member=member))
+        session.flush()
+        return member
+
+    return make
+
+
+@pytest.fixture
+def secretary(make_user: Callable[..., User]) -> User:
+    return make_user("secretary", roles=("secretary", "committee"), display_name="书记")
+
+
+@pytest.fixture
+def committee_user(make_user: Callable[..., User]) -> User:
+    return make_user("jijian", roles=("committee",), display_name="纪检委员")
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., User]) -> User:
+    return make_user("admin", roles=("admin",), branch=None)
+
+
+def log_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    """Log in through the real login form."""
+    return client.post(
+        "/auth/login", data={"username": username, "password": password}, follow_redirects=False
+    )
+
+
+@pytest.fixture
+def as_secretary(client: FlaskClient, secretary: User) -> FlaskClient:
+    response = log_in(client, secretary.username)
+    assert response.status_code == 302, response.data
+    return client
+
+
+@pytest.fixture
+def as_committee(client: FlaskClient, committee_user: User) -> FlaskClient:
+    response = log_in(client, committee_user.username)
+    assert response.status_code == 302, response.data
+    return client
+
+
+@pytest.fixture
+def as_admin(client: FlaskClient, admin_user: User) -> FlaskClient:
+    response = log_in(client, admin_user.username)
+    assert response.status_code == 302, response.data
+    return client
