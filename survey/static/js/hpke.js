@@ -146,7 +146,7 @@ export async function setupBaseS(pkRm, info, { ephemeralKeyPair } = {}) {
 }
 
 /**
- * Single-shot seal (RFC 9180 §6.1 Seal<MODE_BASE>): `enc ‖ ct`, 65 + len(plaintext) + 16 bytes.
+ * Single-shot SealBase (RFC 9180 §6.1): `enc ‖ ct`, 65 + len(plaintext) + 16 bytes.
  * @param {Uint8Array} recipientPublic65 the round's sealing key (`seal_key.public`)
  * @param {Uint8Array} info use answerInfo(roundId)
  * @param {Uint8Array} plaintext use padAnswer(...)
