@@ -49,15 +49,13 @@ async function hmac(key, data) {
   return new Uint8Array(await subtle().sign('HMAC', k, data));
 }
 
-/** HKDF-Expand (RFC 5869 §2.3). */
+/**
+ * HKDF-Expand (RFC 5869 §2.3), single block: every length this suite asks for (32, 16, 12)
+ * is at most HashLen, so T(1) = HMAC(PRK, info ‖ 0x01) is the whole output.
+ */
 async function expand(prk, info, length) {
-  const blocks = [];
-  let t = EMPTY;
-  for (let i = 1; blocks.length * N_H < length; i++) {
-    t = await hmac(prk, concat(t, info, [i]));
-    blocks.push(t);
-  }
-  return concat(...blocks).slice(0, length);
+  if (length > N_H) throw new RangeError('hpke: expand longer than one block');
+  return (await hmac(prk, concat(info, [1]))).slice(0, length);
 }
 
 /** LabeledExtract (RFC 9180 §4): Extract(salt, "HPKE-v1" ‖ suite_id ‖ label ‖ ikm). */
