@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -56,6 +58,7 @@ __all__ = [
     "Argon2Params",
     "OpeningPart",
     "begin_opening",
+    "check_part",
     "complete_opening",
     "new_part",
     "order_parts",
@@ -213,6 +216,7 @@ def complete_opening(
     pub1 = load_seal_public(_unb64(doc["pub1"], 65))
     seal_pub = seal_public_bytes(seal_private_key)  # also refuses a non-P-256 key
     salt2 = secrets.token_bytes(_SALT_LEN)
+    k2 = _stretch(part2, salt2, params)
     ephemeral = ec.generate_private_key(ec.SECP256R1())
     header_doc: dict[str, object] = {
         "v": BLOB_VERSION,
@@ -224,16 +228,19 @@ def complete_opening(
         "eph": _b64(seal_public_bytes(ephemeral)),
         "seal_pub": _b64(seal_pub),
         "nonce": _b64(secrets.token_bytes(_NONCE_LEN)),
+        "check2": _b64(_part2_check(k2)),
     }
     header = _canonical(header_doc)
     shared = ephemeral.exchange(ec.ECDH(), pub1)
-    aead = _wrap_key(shared, _stretch(part2, salt2, params), header)
+    aead = _wrap_key(shared, k2, header)
     scalar = seal_private_key.private_numbers().private_value.to_bytes(32, "big")
     ct = aead.encrypt(_unb64(header_doc["nonce"]), scalar, header)
     return _canonical(header_doc | {"ct": _b64(ct)})
 
 
-_WRAPPED_FIELDS = {"argon2", "salt1", "salt2", "pub1", "eph", "seal_pub", "nonce", "ct"}
+_WRAPPED_FIELDS = {
+    "argon2", "salt1", "salt2", "pub1", "eph", "seal_pub", "nonce", "check2", "ct"
+}
 
 
 def wrapped_seal_public(wrapped: bytes) -> bytes:
@@ -268,6 +275,39 @@ def unwrap_seal_key(wrapped: bytes, part_a: str, part_b: str) -> ec.EllipticCurv
     if seal_public_bytes(key) != _unb64(doc["seal_pub"], 65):  # authenticated: only a bug gets here
         raise CorruptKeyBlob("unwrapped key does not match the recorded sealing public key")
     return key
+
+
+def _part2_check(k2: bytes) -> bytes:
+    """A value that confirms a re-typed part 2 on its own, like P1 does for part 1.
+
+    It lets an attacker with the database test guesses of part 2 offline, exactly as P1 does for
+    part 1: each guess still costs one Argon2id run over a 70-bit space.
+    """
+    return hmac.new(k2, b"svy-open-v1 check2", hashlib.sha256).digest()
+
+
+def check_part(blob: bytes, text: str, number: int) -> None:
+    """Confirm a custodian re-typed their part correctly, without the other part.
+
+    ``blob`` is the pending blob (part 1) or the wrapped blob (part 1 or 2). Raises
+    :class:`OpeningCodeTypo` for a mistyped text and :class:`WrongOpeningCode` for another part.
+    """
+    part = require_number(parse_part(text), number)
+    try:
+        doc = _load(blob, _PENDING_KIND, {"argon2", "salt1", "pub1"})
+    except CorruptKeyBlob:
+        doc = _load(blob, _WRAPPED_KIND, _WRAPPED_FIELDS)
+    params = _params_from(doc["argon2"])
+    if number == 1:
+        key1 = _part1_key(part, _unb64(doc["salt1"], _SALT_LEN), params)
+        matches = seal_public_bytes(key1) == _unb64(doc["pub1"], 65)
+    else:
+        if "check2" not in doc:
+            raise CorruptKeyBlob("part 2 can only be checked against a wrapped blob")
+        k2 = _stretch(part, _unb64(doc["salt2"], _SALT_LEN), params)
+        matches = hmac.compare_digest(_part2_check(k2), _unb64(doc["check2"], 32))
+    if not matches:
+        raise WrongOpeningCode(f"this is not part {number} of this round", part_number=number)
 
 
 def rewrap_seal_key(
