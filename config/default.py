@@ -54,3 +54,12 @@ MAX_CONTENT_LENGTH = 128 * 1024
 
 # Marks a production deployment: the demo refuses to load, cookies must be Secure.
 PRODUCTION = False
+
+# Argon2id cost of deriving keys from the opening code (memory in KiB, passes). Raising them
+# makes guessing a part slower; each round records the values it was opened with.
+OPENING_ARGON2_MEMORY_KIB = 65536
+OPENING_ARGON2_TIME_COST = 3
+
+# Longest answer per section, in Unicode code points (the page also keeps the whole answer
+# within the largest sealed size).
+ANSWER_MAX_CHARS = 2000

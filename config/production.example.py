@@ -64,3 +64,11 @@ MAX_CONTENT_LENGTH = 128 * 1024
 
 # PRODUCTION: marks a production deployment; the demo data refuses to load.
 PRODUCTION = True
+
+# OPENING_ARGON2_MEMORY_KIB: memory (KiB) of the Argon2id run that stretches each opening-code part.
+OPENING_ARGON2_MEMORY_KIB = 65536
+# OPENING_ARGON2_TIME_COST: passes of that Argon2id run. Each round keeps the values it opened with.
+OPENING_ARGON2_TIME_COST = 3
+
+# ANSWER_MAX_CHARS: the longest answer to one section, in characters, announced to the phone page.
+ANSWER_MAX_CHARS = 2000

@@ -54,9 +54,7 @@ class Database:
 
     def bind_session(self, app: Flask, factory: sessionmaker[Session]) -> None:
         """Swap the session factory (tests bind sessions to an outer transaction)."""
-        bound = self._bound(app)
-        bound.session.remove()
-        bound.session = scoped_session(factory, _context_scope)
+        self._bound(app).session = scoped_session(factory, _context_scope)
 
 
 def make_engine(url: str, config: Any) -> Engine:

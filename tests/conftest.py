@@ -80,6 +80,9 @@ def base_settings(database_url: str) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # The minimum Argon2id cost: opening codes are exercised, not their cost.
+        "OPENING_ARGON2_MEMORY_KIB": 8,
+        "OPENING_ARGON2_TIME_COST": 1,
     }
 
 

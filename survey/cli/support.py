@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -28,7 +28,7 @@ def reports_domain_errors(func: F) -> F:
 
 def read_stdin_line(prompt_name: str) -> str:
     """One line from standard input, stripped; refuses an empty one."""
-    stream = click.get_text_stream("stdin")
+    stream: TextIO = click.get_text_stream("stdin")
     value = stream.readline().strip()
     if not value:
         raise click.ClickException(f"expected {prompt_name} on standard input")

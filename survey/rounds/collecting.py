@@ -1,0 +1,171 @@
+"""Token issuance and answer intake: the officers' side of a collecting round.
+
+Checks run in the order of DESIGN.md section 6, so every client sees the same error for the same
+mistake. Nothing here records who asked, from where, or when.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from survey.crypto import blindrsa, keywrap, seal, tokens
+from survey.crypto.errors import CryptoError, InvalidSignature, MalformedInput, WrongRoundToken
+from survey.models import Invitation, Round, SealedAnswer, SpentToken
+from survey.rounds.errors import (
+    BadSignature,
+    InvitationReissued,
+    InvitationUsed,
+    Malformed,
+    RoundNotCollecting,
+    TokenSpent,
+    UnknownInvitation,
+    WrongRound,
+)
+from survey.rounds.invitations import normalise_code
+from survey.rounds.wire import b64u_decode
+
+
+def _field_bytes(body: dict[str, Any], name: str) -> bytes:
+    try:
+        return b64u_decode(body.get(name))
+    except ValueError:
+        raise Malformed(f"{name} must be base64url") from None
+
+
+def _rsa_modulus_bytes(round_: Round) -> tuple[int, int]:
+    assert round_.token_key_spki is not None
+    public = blindrsa.load_public_spki(round_.token_key_spki)
+    n = public.public_numbers().n
+    return n, (n.bit_length() + 7) // 8
+
+
+def issue_token(session: Session, round_: Round, body: dict[str, Any], secret: bytes) -> bytes:
+    """Check the invitation, record it as used (no time), return the blind signature."""
+    if round_.state != "collecting" or round_.token_key_wrapped is None:
+        raise RoundNotCollecting()
+    blinded = _field_bytes(body, "blinded_msg")
+    code = body.get("invitation")
+    if not isinstance(code, str) or not code.strip():
+        raise Malformed("invitation must be a string")
+    n, k = _rsa_modulus_bytes(round_)
+    if len(blinded) != k or int.from_bytes(blinded, "big") >= n:  # RFC 9474 §4.3 step 1-2
+        raise Malformed("blinded_msg must be an integer below n, k bytes long")
+    invitation = _find_invitation(session, round_, code)
+    blinded_hash = hashlib.sha256(blinded).digest()
+    _claim(session, invitation, blinded_hash)
+    key = keywrap.unwrap_token_key(round_.token_key_wrapped, secret, round_.public_id)
+    return blindrsa.blind_sign(key, blinded)
+
+
+def _find_invitation(session: Session, round_: Round, typed: str) -> Invitation:
+    invitation = session.scalar(select(Invitation).where(Invitation.code == normalise_code(typed)))
+    if invitation is None or invitation.round_id != round_.id:
+        raise UnknownInvitation()
+    if invitation.superseded:
+        raise InvitationReissued()
+    return invitation
+
+
+def _claim(session: Session, invitation: Invitation, blinded_hash: bytes) -> None:
+    """Mark the invitation used for this blinded message; the same message may ask again."""
+    if invitation.used:
+        if invitation.blinded_hash is not None and secrets.compare_digest(
+            invitation.blinded_hash, blinded_hash
+        ):
+            return
+        raise InvitationUsed()
+    claimed = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used.is_(False))
+        .values(used=True, blinded_hash=blinded_hash)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvitationUsed()
+    session.expire(invitation)
+
+
+def identical_retry(session: Session, round_: Round, body: dict[str, Any]) -> str | None:
+    """The receipt of an already accepted answer sent again byte for byte, else None."""
+    try:
+        token = b64u_decode(body.get("token"))
+        sealed = b64u_decode(body.get("sealed"))
+    except ValueError:
+        return None
+    spent = session.get(SpentToken, tokens.spent_key(token))
+    if spent is None or spent.round_id != round_.id or spent.sealed_hash is None:
+        return None
+    if secrets.compare_digest(spent.sealed_hash, hashlib.sha256(sealed).digest()):
+        return spent.spent_key.hex()
+    return None
+
+
+def accept_answer(session: Session, round_: Round, body: dict[str, Any]) -> str:
+    """Verify the token, spend it and store the sealed answer in one transaction; the receipt."""
+    receipt = identical_retry(session, round_, body)
+    if receipt is not None:
+        return receipt
+    if round_.state != "collecting":
+        raise RoundNotCollecting()
+    token = _field_bytes(body, "token")
+    signature = _field_bytes(body, "signature")
+    sealed = _field_bytes(body, "sealed")
+    _check_answer_shape(round_, token, signature, sealed)
+    try:
+        tokens.parse_token(token, round_.public_id)
+    except WrongRoundToken:
+        raise WrongRound() from None
+    assert round_.token_key_spki is not None
+    try:
+        blindrsa.verify(blindrsa.load_public_spki(round_.token_key_spki), token, signature)
+    except InvalidSignature:
+        raise BadSignature() from None
+    return _spend_and_store(session, round_, token, sealed)
+
+
+def _check_answer_shape(round_: Round, token: bytes, signature: bytes, sealed: bytes) -> None:
+    """400 malformed: a token shorter than its layout, wrong lengths or sealed size."""
+    try:
+        tokens.parse_token(token, round_.public_id)
+    except WrongRoundToken:
+        pass
+    except MalformedInput as error:
+        raise Malformed(str(error)) from None
+    n, k = _rsa_modulus_bytes(round_)
+    if len(signature) != k or int.from_bytes(signature, "big") >= n:
+        raise Malformed("signature must be an integer below n, k bytes long")
+    try:
+        seal.check_sealed_size(len(sealed))
+    except CryptoError as error:
+        raise Malformed(str(error)) from None
+
+
+def _spend_and_store(session: Session, round_: Round, token: bytes, sealed: bytes) -> str:
+    """Spend ``SHA-256(input_msg)`` under its UNIQUE key and store the answer, atomically."""
+    spent_key = tokens.spent_key(token)
+    if session.get(SpentToken, spent_key) is not None:
+        raise TokenSpent()
+    try:
+        with session.begin_nested():
+            session.add(
+                SpentToken(
+                    spent_key=spent_key,
+                    round_id=round_.id,
+                    sealed_hash=hashlib.sha256(sealed).digest(),
+                )
+            )
+            session.add(SealedAnswer(id=secrets.token_bytes(16), round_id=round_.id, sealed=sealed))
+            session.flush()
+    except IntegrityError:
+        # A concurrent request spent it first; an identical retry still gets its receipt.
+        spent = session.get(SpentToken, spent_key, populate_existing=True)
+        if spent is not None and spent.sealed_hash == hashlib.sha256(sealed).digest():
+            return spent_key.hex()
+        raise TokenSpent() from None
+    return spent_key.hex()

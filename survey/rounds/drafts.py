@@ -1,0 +1,170 @@
+"""Drafting a round: settings, participants and the form's sections (all frozen at open)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.models import Branch, Invitation, Member, Round, Section, User
+from survey.models.roster import POSTS
+from survey.models.rounds import DEFAULT_MIN_ANSWERS, LOWEST_MIN_ANSWERS
+from survey.rounds.clock import local_today
+from survey.rounds.errors import InvalidRoundSettings, WrongState
+from survey.rounds.labels import OTHER_SECTION_TITLE, TEAM_SECTION_TITLE, member_section_title
+from survey.rounds.log import log_event
+
+MAX_TITLE = 200
+MAX_SECTIONS = 30
+
+
+@dataclass(frozen=True)
+class DraftSettings:
+    """What the secretary may change while the round is a draft."""
+
+    title: str
+    intro: str = ""
+    deadline: datetime | None = None
+    min_answers: int = DEFAULT_MIN_ANSWERS
+    custodian2: User | None = None
+
+
+def committee_members(session: Session, branch: Branch) -> list[Member]:
+    """Active members holding a post, in order of their highest post."""
+    members = session.scalars(
+        select(Member).where(Member.branch_id == branch.id, Member.active.is_(True))
+    ).all()
+    on_committee = [m for m in members if m.post_names]
+    return sorted(on_committee, key=lambda m: (POSTS.index(m.post_names[0]), m.name, m.id))
+
+
+def default_participants(session: Session, branch: Branch) -> list[Member]:
+    """Every active member without a committee post: Party members and non-members alike."""
+    members = session.scalars(
+        select(Member)
+        .where(Member.branch_id == branch.id, Member.active.is_(True))
+        .order_by(Member.name, Member.id)
+    ).all()
+    return [m for m in members if not m.post_names]
+
+
+def default_sections(session: Session, branch: Branch) -> list[Section]:
+    """「对支部班子…」, one per committee member, and 「其他意见建议」."""
+    sections = [Section(kind="team", title=TEAM_SECTION_TITLE)]
+    for member in committee_members(session, branch):
+        title = member_section_title(member.post_names, member.name)
+        sections.append(Section(kind="member", title=title, member=member))
+    sections.append(Section(kind="other", title=OTHER_SECTION_TITLE))
+    for position, section in enumerate(sections):
+        section.position = position
+    return sections
+
+
+def check_settings(settings: DraftSettings, branch: Branch, custodian1: User | None) -> None:
+    """Refuse settings that cannot make a sound round."""
+    title = settings.title.strip()
+    if not title or len(title) > MAX_TITLE:
+        raise InvalidRoundSettings(_("A title of 1 to %(n)d characters is required.", n=MAX_TITLE))
+    if settings.min_answers < LOWEST_MIN_ANSWERS:
+        raise InvalidRoundSettings(
+            _("The minimum number of answers is never below %(k)d.", k=LOWEST_MIN_ANSWERS)
+        )
+    second = settings.custodian2
+    if second is not None:
+        if second.branch_id != branch.id or not second.has_role("committee") or not second.active:
+            raise InvalidRoundSettings(
+                _("The second custodian must be an active committee account.")
+            )
+        if custodian1 is not None and second.id == custodian1.id:
+            raise InvalidRoundSettings(_("The two custodians must be different people."))
+
+
+def create_round(
+    session: Session, branch: Branch, creator: User, settings: DraftSettings, *, now: datetime
+) -> Round:
+    """A new draft with the default participants and sections; the creator is custodian 1."""
+    check_settings(settings, branch, creator)
+    round_ = Round(branch=branch, created_on=local_today(now), custodian1=creator, state="draft")
+    _apply(round_, settings)
+    round_.sections = default_sections(session, branch)
+    round_.invitations = [Invitation(member=m) for m in default_participants(session, branch)]
+    session.add(round_)
+    log_event(session, round_, "created", actor=creator, now=now)
+    session.flush()
+    return round_
+
+
+def copy_round(session: Session, source: Round, creator: User, *, now: datetime) -> Round:
+    """A new draft with last round's settings; participants and sections follow today's roster."""
+    settings = DraftSettings(
+        title=source.title,
+        intro=source.intro,
+        min_answers=source.min_answers,
+        custodian2=source.custodian2 if source.custodian2_id != creator.id else None,
+    )
+    return create_round(session, source.branch, creator, settings, now=now)
+
+
+def update_draft(session: Session, round_: Round, settings: DraftSettings) -> Round:
+    require_draft(round_)
+    check_settings(settings, round_.branch, round_.custodian1)
+    _apply(round_, settings)
+    session.flush()
+    return round_
+
+
+def _apply(round_: Round, settings: DraftSettings) -> None:
+    round_.title = settings.title.strip()
+    round_.intro = settings.intro.strip()
+    round_.deadline = settings.deadline
+    round_.min_answers = settings.min_answers
+    round_.custodian2 = settings.custodian2
+
+
+def require_draft(round_: Round) -> None:
+    if round_.state != "draft":
+        raise WrongState(_("Participants, sections and the minimum are frozen once a round opens."))
+
+
+def set_participants(session: Session, round_: Round, members: Iterable[Member]) -> Round:
+    """Replace the participant list of a draft."""
+    require_draft(round_)
+    chosen = {m.id: m for m in members}
+    if any(m.branch_id != round_.branch_id or not m.active for m in chosen.values()):
+        raise InvalidRoundSettings(_("Participants must be active members of this branch."))
+    for invitation in list(round_.invitations):
+        if invitation.member_id not in chosen:
+            round_.invitations.remove(invitation)
+    present = {i.member_id for i in round_.invitations}
+    for member_id, member in chosen.items():
+        if member_id not in present:
+            round_.invitations.append(Invitation(member=member))
+    session.flush()
+    return round_
+
+
+def save_sections(session: Session, round_: Round, titles: dict[str, str], new_title: str) -> Round:
+    """Rename sections by key (an empty title removes one) and optionally add one at the end."""
+    require_draft(round_)
+    for section in list(round_.sections):
+        if section.key in titles:
+            title = titles[section.key].strip()
+            if not title:
+                round_.sections.remove(section)
+            else:
+                section.title = title[:MAX_TITLE]
+    if new_title.strip():
+        if len(round_.sections) >= MAX_SECTIONS:
+            raise InvalidRoundSettings(_("A form has at most %(n)d sections.", n=MAX_SECTIONS))
+        position = max((s.position for s in round_.sections), default=-1) + 1
+        round_.sections.append(
+            Section(kind="team", title=new_title.strip()[:MAX_TITLE], position=position)
+        )
+    if not round_.sections:
+        raise InvalidRoundSettings(_("A form needs at least one section."))
+    session.flush()
+    return round_

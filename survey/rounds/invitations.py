@@ -1,0 +1,104 @@
+"""Invitation codes and links; late participants and reissues while collecting."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from survey.models import Invitation, Member, Round, User
+from survey.rounds.errors import InvalidRoundSettings, WrongState
+from survey.rounds.log import log_event
+
+# Lowercase letters and digits without look-alikes (no 0/o, 1/l/i): 31 symbols.
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+# 26 symbols of a 31-symbol alphabet carry 128.8 bits (DESIGN.md section 6: at least 128).
+CODE_LENGTH = 26
+MAX_REASON = 300
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    """A code as typed by hand: either case, with or without spaces or dashes."""
+    return "".join(text.split()).replace("-", "").lower()
+
+
+def display_code(code: str) -> str:
+    """Groups of four for reading aloud and typing: ``abcd efgh …``."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def invitation_link(public_url: str, round_: Round, code: str) -> str:
+    """``{public}/i#r=…&c=…&fp=…``: the code travels only in the fragment."""
+    return f"{public_url.rstrip('/')}/i#r={round_.public_id}&c={code}&fp={round_.fingerprint}"
+
+
+def issue_codes(round_: Round) -> None:
+    """Give every participant without a code a fresh one (at open)."""
+    for invitation in round_.invitations:
+        if invitation.code is None:
+            invitation.code = new_code()
+
+
+def add_participant(
+    session: Session, round_: Round, member: Member, actor: User, *, now: datetime
+) -> Invitation:
+    """A late participant while collecting; logged."""
+    if round_.state != "collecting":
+        raise WrongState(_("Participants can be added late only while the round is collecting."))
+    if member.branch_id != round_.branch_id or not member.active:
+        raise InvalidRoundSettings(_("Participants must be active members of this branch."))
+    if any(i.member_id == member.id and not i.superseded for i in round_.invitations):
+        raise InvalidRoundSettings(_("%(name)s is already a participant.", name=member.name))
+    invitation = Invitation(member=member, code=new_code(), added_late=True)
+    round_.invitations.append(invitation)
+    log_event(session, round_, "participant_added", actor=actor, now=now, member=member.name)
+    session.flush()
+    return invitation
+
+
+def reissue_invitation(
+    session: Session, invitation: Invitation, actor: User, reason: str, *, now: datetime
+) -> Invitation:
+    """A new code for the same person; the old one answers ``invitation_reissued``. Logged."""
+    round_ = invitation.round
+    if round_.state != "collecting":
+        raise WrongState(_("Invitations can be reissued only while the round is collecting."))
+    if invitation.superseded:
+        raise WrongState(_("This invitation was already replaced."))
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise InvalidRoundSettings(
+            _("Give a reason for the reissue (at most %(n)d characters).", n=MAX_REASON)
+        )
+    invitation.superseded = True
+    replacement = Invitation(
+        member=invitation.member, code=new_code(), added_late=invitation.added_late
+    )
+    round_.invitations.append(replacement)
+    log_event(
+        session,
+        round_,
+        "invitation_reissued",
+        actor=actor,
+        now=now,
+        member=invitation.member.name,
+        reason=reason,
+        was_used=invitation.used,
+    )
+    session.flush()
+    return replacement
+
+
+def reissue_count(round_: Round) -> int:
+    return sum(1 for i in round_.invitations if i.superseded)
+
+
+def used_count(round_: Round) -> int:
+    """Invitations used, reissued codes included (each may have produced a token)."""
+    return sum(1 for i in round_.invitations if i.used)

@@ -1,0 +1,96 @@
+"""Building rounds for tests through the real services, and a Python officer client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from survey.crypto import blindrsa, seal
+from survey.models import Branch, Member, Round, User
+from survey.rounds import drafts, opening
+from survey.rounds.clock import utcnow
+from survey.rounds.wire import b64u_decode, b64u_encode
+
+TEST_SECRET = b"test-secret-key-not-for-production-0123456789"
+
+
+def make_collecting_round(
+    app: Flask,
+    session: Session,
+    branch: Branch,
+    secretary: User,
+    second: User,
+    members: list[Member],
+    **settings: Any,
+) -> tuple[Round, tuple[str, str]]:
+    """A round opened by both custodians, collecting, with ``members`` as participants."""
+    with app.app_context():
+        round_ = drafts.create_round(
+            session,
+            branch,
+            secretary,
+            drafts.DraftSettings(
+                title=settings.pop("title", "2026年度民主生活会征求意见"),
+                custodian2=second,
+                **settings,
+            ),
+            now=utcnow(),
+        )
+        drafts.set_participants(session, round_, members)
+        parts = opening.open_round_at_once(session, round_, TEST_SECRET, now=utcnow())
+        session.flush()
+    return round_, parts
+
+
+@dataclass
+class OfficerClient:
+    """Speaks the wire protocol of DESIGN.md section 6 from Python, like a phone would."""
+
+    client: FlaskClient
+    round_id: str
+    keys: dict[str, Any] = field(default_factory=dict)
+
+    def fetch_keys(self) -> dict[str, Any]:
+        response = self.client.get(f"/api/v1/rounds/{self.round_id}/keys")
+        assert response.status_code == 200, response.json
+        self.keys = response.json
+        return self.keys
+
+    def public_key(self) -> Any:
+        return blindrsa.load_public_spki(b64u_decode(self.keys["token_key"]["spki"]))
+
+    def obtain_token(self, code: str) -> tuple[bytes, bytes]:
+        """(input_msg, signature) for an invitation code."""
+        if not self.keys:
+            self.fetch_keys()
+        pk = self.public_key()
+        input_msg = blindrsa.prepare(blindrsa.build_token_message(self.round_id))
+        blinded = blindrsa.blind(pk, input_msg)
+        response = self.post(
+            "tokens", {"invitation": code, "blinded_msg": b64u_encode(blinded.blinded_msg)}
+        )
+        assert response.status_code == 200, response.json
+        signature = blindrsa.finalize(
+            pk, input_msg, b64u_decode(response.json["blind_sig"]), blinded.inv
+        )
+        return input_msg, signature
+
+    def sealed(self, answers: dict[str, str]) -> bytes:
+        if not self.keys:
+            self.fetch_keys()
+        public = b64u_decode(self.keys["seal_key"]["public"])
+        return seal.seal_answer(public, answers, self.round_id)
+
+    def answer_body(self, token: bytes, signature: bytes, sealed: bytes) -> dict[str, str]:
+        return {
+            "token": b64u_encode(token),
+            "signature": b64u_encode(signature),
+            "sealed": b64u_encode(sealed),
+        }
+
+    def post(self, endpoint: str, body: Any, **kw: Any) -> Any:
+        return self.client.post(f"/api/v1/rounds/{self.round_id}/{endpoint}", json=body, **kw)

@@ -1,0 +1,162 @@
+"""The officers' wire protocol (DESIGN.md section 6): success paths and the order of failures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.crypto import blindrsa
+from survey.models import Invitation, Member, Round, SealedAnswer, SpentToken, User
+from survey.rounds.wire import b64u_encode
+from tests.rounds_support import OfficerClient, make_collecting_round
+
+
+@pytest.fixture
+def participants(make_member: Callable[..., Member]) -> list[Member]:
+    return [make_member(f"民警{i}") for i in range(8)]
+
+
+@pytest.fixture
+def collecting(
+    app: Flask,
+    session: Session,
+    branch: Any,
+    secretary: User,
+    committee_user: User,
+    participants: list[Member],
+) -> Round:
+    round_, _parts = make_collecting_round(
+        app, session, branch, secretary, committee_user, participants
+    )
+    return round_
+
+
+@pytest.fixture
+def officer(client: Any, collecting: Round) -> OfficerClient:
+    return OfficerClient(client, collecting.public_id)
+
+
+def codes(session: Session, round_: Round) -> list[str]:
+    invitations = session.scalars(select(Invitation).where(Invitation.round_id == round_.id)).all()
+    return [i.code for i in invitations if i.code]
+
+
+def test_keys_describe_the_round(officer: OfficerClient, collecting: Round) -> None:
+    keys = officer.fetch_keys()
+    assert keys["round_id"] == collecting.public_id
+    assert keys["state"] == "collecting"
+    assert keys["fingerprint"] == collecting.fingerprint
+    assert keys["max_sealed_bytes"] == 65617
+    assert keys["sections"][0]["title"] == "对支部班子的意见建议"
+    assert keys["sections"][-1]["title"] == "其他意见建议"
+
+
+def test_token_then_answer_then_identical_retry(
+    officer: OfficerClient, session: Session, collecting: Round
+) -> None:
+    token, signature = officer.obtain_token(codes(session, collecting)[0])
+    sections = officer.fetch_keys()["sections"]
+    body = officer.answer_body(
+        token, signature, officer.sealed({sections[0]["id"]: "值班安排要更合理"})
+    )
+    first = officer.post("answers", body)
+    assert first.status_code == 201
+    receipt = first.json["receipt"]
+    assert len(receipt) == 64 and receipt == receipt.lower()
+    again = officer.post("answers", body)
+    assert again.status_code == 201 and again.json["receipt"] == receipt
+    other = officer.answer_body(token, signature, officer.sealed({sections[0]["id"]: "别的内容"}))
+    spent = officer.post("answers", other)
+    assert spent.status_code == 409 and spent.json["error"] == "token_spent"
+    assert session.scalar(select(SealedAnswer).where(SealedAnswer.round_id == collecting.id))
+    assert session.get(SpentToken, bytes.fromhex(receipt)) is not None
+
+
+def test_lost_reply_retry_gets_the_same_signature_other_message_refused(
+    officer: OfficerClient, session: Session, collecting: Round
+) -> None:
+    code = codes(session, collecting)[0]
+    officer.fetch_keys()
+    pk = officer.public_key()
+    input_msg = blindrsa.prepare(blindrsa.build_token_message(collecting.public_id))
+    blinded = blindrsa.blind(pk, input_msg)
+    body = {"invitation": code.upper(), "blinded_msg": b64u_encode(blinded.blinded_msg)}
+    first = officer.post("tokens", body)
+    second = officer.post("tokens", body)
+    assert first.status_code == second.status_code == 200
+    assert first.json == second.json
+    other = blindrsa.blind(pk, blindrsa.prepare(blindrsa.build_token_message(collecting.public_id)))
+    refused = officer.post(
+        "tokens", {"invitation": code, "blinded_msg": b64u_encode(other.blinded_msg)}
+    )
+    assert refused.status_code == 409 and refused.json["error"] == "invitation_used"
+
+
+def test_unknown_round_and_not_json(officer: OfficerClient, client: Any) -> None:
+    assert client.get("/api/v1/rounds/nosuchround/keys").json["error"] == "unknown_round"
+    response = client.post("/api/v1/rounds/nosuchround/tokens", data="x", content_type="text/plain")
+    assert response.status_code == 404
+    response = client.post(
+        f"/api/v1/rounds/{officer.round_id}/tokens", data="{}", content_type="text/plain"
+    )
+    assert response.status_code == 415 and response.json["error"] == "not_json"
+
+
+def test_too_large(officer: OfficerClient, client: Any) -> None:
+    response = client.post(
+        f"/api/v1/rounds/{officer.round_id}/answers",
+        data=b"{" + b" " * (128 * 1024 + 1) + b"}",
+        content_type="application/json",
+    )
+    assert response.status_code == 413 and response.json["error"] == "too_large"
+
+
+def test_malformed_before_forbidden(
+    officer: OfficerClient, session: Session, collecting: Round
+) -> None:
+    keys = officer.fetch_keys()
+    n_len = len(
+        blindrsa.load_public_spki(officer.public_key().public_bytes(*_der_spki()))
+        .public_numbers()
+        .n.to_bytes(256, "big")
+    )
+    bad = officer.post("tokens", {"invitation": "nope", "blinded_msg": "!!"})
+    assert bad.status_code == 400 and bad.json["error"] == "malformed"
+    too_big = officer.post(
+        "tokens", {"invitation": "nope", "blinded_msg": b64u_encode(b"\xff" * n_len)}
+    )
+    assert too_big.status_code == 400
+    unknown = officer.post(
+        "tokens", {"invitation": "nope", "blinded_msg": b64u_encode(b"\x01" * n_len)}
+    )
+    assert unknown.status_code == 403 and unknown.json["error"] == "unknown_invitation"
+    assert keys["state"] == "collecting"
+
+
+def _der_spki() -> tuple[Any, Any]:
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+
+
+def test_wrong_round_and_bad_signature(
+    officer: OfficerClient, session: Session, collecting: Round
+) -> None:
+    token, signature = officer.obtain_token(codes(session, collecting)[1])
+    sections = officer.keys["sections"]
+    sealed = officer.sealed({sections[0]["id"]: "内容"})
+    forged = bytes([signature[0] ^ 1]) + signature[1:]
+    response = officer.post("answers", officer.answer_body(token, forged, sealed))
+    assert response.status_code == 403 and response.json["error"] == "bad_signature"
+    other_round = token[:32] + blindrsa.build_token_message("otherround")
+    response = officer.post("answers", officer.answer_body(other_round, signature, sealed))
+    assert response.status_code == 403 and response.json["error"] == "wrong_round"
+    short = officer.post("answers", officer.answer_body(token[:40], signature, sealed))
+    assert short.status_code == 400
+    wrong_size = officer.post("answers", officer.answer_body(token, signature, sealed[:-1]))
+    assert wrong_size.status_code == 400
