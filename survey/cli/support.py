@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -28,8 +29,7 @@ def reports_domain_errors(func: F) -> F:
 
 def read_stdin_line(prompt_name: str) -> str:
     """One line from standard input, stripped; refuses an empty one."""
-    stream: TextIO = click.get_text_stream("stdin")
-    value = stream.readline().strip()
+    value = sys.stdin.readline().strip()
     if not value:
         raise click.ClickException(f"expected {prompt_name} on standard input")
     return value
