@@ -118,3 +118,13 @@ def answers(round_id: str) -> tuple[Response, int]:
     receipt = collecting.accept_answer(db.session, round_, body or {})
     db.session.commit()
     return jsonify(receipt=receipt), 201
+
+
+@bp.post("/rounds/<round_id>/invitation-status")
+def invitation_status(round_id: str) -> tuple[Response, int]:
+    """Not part of the core protocol: after close, was this invitation used?"""
+    round_ = _load_round(round_id)
+    body = _read_json_body("status", "TOKEN_RATE_LIMIT")
+    if body is None and round_.state != "collecting":
+        raise Malformed(_("The body must be a JSON object."))
+    return jsonify(collecting.invitation_status(db.session, round_, body or {})), 200

@@ -169,3 +169,16 @@ def _spend_and_store(session: Session, round_: Round, token: bytes, sealed: byte
             return spent_key.hex()
         raise TokenSpent() from None
     return spent_key.hex()
+
+
+def invitation_status(session: Session, round_: Round, body: dict[str, Any]) -> dict[str, bool]:
+    """After close, tell the holder of a code whether it was used (someone may have used it)."""
+    if round_.state == "collecting":
+        raise RoundNotCollecting()
+    code = body.get("invitation")
+    if not isinstance(code, str) or not code.strip():
+        raise Malformed("invitation must be a string")
+    invitation = session.scalar(select(Invitation).where(Invitation.code == normalise_code(code)))
+    if invitation is None or invitation.round_id != round_.id:
+        raise UnknownInvitation()
+    return {"used": invitation.used, "reissued": invitation.superseded}

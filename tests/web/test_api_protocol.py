@@ -160,3 +160,23 @@ def test_wrong_round_and_bad_signature(
     assert short.status_code == 400
     wrong_size = officer.post("answers", officer.answer_body(token, signature, sealed[:-1]))
     assert wrong_size.status_code == 400
+
+
+def test_invitation_status_only_after_close(
+    app: Flask, officer: OfficerClient, session: Session, collecting: Round, secretary: User
+) -> None:
+    from survey.rounds.clock import utcnow
+    from survey.rounds.lifecycle import close_round
+
+    used_code, unused_code = codes(session, collecting)[:2]
+    officer.obtain_token(used_code)
+    during = officer.post("invitation-status", {"invitation": used_code})
+    assert during.status_code == 410
+    with app.app_context():
+        close_round(session, collecting, secretary, now=utcnow())
+    session.flush()
+    used = officer.post("invitation-status", {"invitation": used_code.upper()})
+    assert used.status_code == 200 and used.json == {"used": True, "reissued": False}
+    unused = officer.post("invitation-status", {"invitation": unused_code})
+    assert unused.json == {"used": False, "reissued": False}
+    assert officer.post("invitation-status", {"invitation": "zzzz"}).status_code == 403
