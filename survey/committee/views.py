@@ -1,7 +1,21 @@
-"""Views of the committee blueprint."""
+"""Collects the committee's view modules onto one blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import importlib
 
-bp = Blueprint("committee", __name__, url_prefix="/committee")
+from survey.committee.blueprint import bp
+
+# Each feature's views register themselves on ``bp`` when imported.
+for _module in (
+    "survey.committee.custodian_views",
+    "survey.committee.summary_views",
+    "survey.committee.edit_views",
+):
+    try:
+        importlib.import_module(_module)
+    except ModuleNotFoundError as error:
+        if error.name != _module:
+            raise
+
+__all__ = ["bp"]
