@@ -14,15 +14,16 @@ Step two, :func:`complete_opening` (custodian 2 has written part 2 down; the sea
 
     k2 = Argon2id(part 2, salt2, params)
     E  = fresh ephemeral P-256 key;  z = ECDH(E, P1)      # SP 800-56A, as in RFC 9180 DHKEM
+    C2 = HMAC-SHA256(k2, "svy-open-v1 check2")           # confirms part 2 on its own
     K  = HKDF-SHA256(ikm = z ‖ k2, info = label ‖ header)
-    keep header = (v, params, salt1, salt2, P1, E·G, sealing public key)
+    keep header = (v, params, salt1, salt2, P1, E·G, sealing public key, nonce, C2)
          and AES-256-GCM(K, nonce, sealing scalar, aad = header)
 
-P1 is a public key: holding it does not help find part 1 faster than guessing 70-bit parts through
-Argon2id. At unwrap, part 1 is checked first against P1, so the committee is told *which* part is
-wrong; part 2 is then checked by the GCM tag. Argon2 parameters travel in the blob, so defaults can
-be raised for new rounds (and :func:`rewrap_seal_key` re-protects an old blob) without breaking old
-blobs.
+P1 and C2 let each custodian's re-typed part be confirmed on its own (:func:`check_part`) and
+let unwrap say *which* part is wrong. They give an attacker holding the database nothing better
+than guessing 70-bit parts, one Argon2id run per guess, which is the same offline test the GCM
+tag already offers. Argon2 parameters travel in the blob, so defaults can be raised for new rounds
+(and :func:`rewrap_seal_key` re-protects an old blob) without breaking old blobs.
 """
 
 from __future__ import annotations
@@ -120,6 +121,15 @@ def _stretch(part: OpeningPart, salt: bytes, params: Argon2Params) -> bytes:
         hash_len=32,
         type=Type.ID,
     )
+
+
+def _part2_check(k2: bytes) -> bytes:
+    """A value that confirms a re-typed part 2 on its own, like P1 does for part 1.
+
+    It lets an attacker with the database test guesses of part 2 offline, exactly as P1 does for
+    part 1: each guess still costs one Argon2id run over a 70-bit space.
+    """
+    return hmac.new(k2, b"svy-open-v1 check2", hashlib.sha256).digest()
 
 
 def _part1_key(
@@ -238,9 +248,7 @@ def complete_opening(
     return _canonical(header_doc | {"ct": _b64(ct)})
 
 
-_WRAPPED_FIELDS = {
-    "argon2", "salt1", "salt2", "pub1", "eph", "seal_pub", "nonce", "check2", "ct"
-}
+_WRAPPED_FIELDS = {"argon2", "salt1", "salt2", "pub1", "eph", "seal_pub", "nonce", "check2", "ct"}
 
 
 def wrapped_seal_public(wrapped: bytes) -> bytes:
@@ -253,8 +261,9 @@ def unwrap_seal_key(wrapped: bytes, part_a: str, part_b: str) -> ec.EllipticCurv
     """Recover the sealing private key from both parts, given in either order.
 
     Errors, in this order: :class:`OpeningCodeTypo` (from the text alone, no Argon2id run),
-    :class:`SamePartTwice`, :class:`CorruptKeyBlob`, then :class:`WrongOpeningCode` naming part 1
-    (checked against P1) or part 2 (the AES-GCM tag fails).
+    :class:`SamePartTwice`, :class:`CorruptKeyBlob` (unreadable blob), :class:`WrongOpeningCode`
+    naming part 1 (checked against P1) or part 2 (checked against C2), and finally
+    :class:`CorruptKeyBlob` if both parts are right but the AES-GCM tag fails (altered blob).
     """
     part1, part2 = order_parts(part_a, part_b)
     doc = _load(wrapped, _WRAPPED_KIND, _WRAPPED_FIELDS)
@@ -266,24 +275,17 @@ def unwrap_seal_key(wrapped: bytes, part_a: str, part_b: str) -> ec.EllipticCurv
     if seal_public_bytes(key1) != pub1:
         raise WrongOpeningCode("part 1 does not open this round", part_number=1)
     k2 = _stretch(part2, _unb64(doc["salt2"], _SALT_LEN), params)
+    if not hmac.compare_digest(_part2_check(k2), _unb64(doc["check2"], 32)):
+        raise WrongOpeningCode("part 2 does not open this round", part_number=2)
     aead = _wrap_key(key1.exchange(ec.ECDH(), eph), k2, header)
     try:
         scalar = aead.decrypt(_unb64(doc["nonce"], _NONCE_LEN), _unb64(doc["ct"]), header)
     except InvalidTag:
-        raise WrongOpeningCode("part 2 does not open this round", part_number=2) from None
+        raise CorruptKeyBlob("both parts are right but the wrapped key was altered") from None
     key = ec.derive_private_key(int.from_bytes(scalar, "big"), ec.SECP256R1())
     if seal_public_bytes(key) != _unb64(doc["seal_pub"], 65):  # authenticated: only a bug gets here
         raise CorruptKeyBlob("unwrapped key does not match the recorded sealing public key")
     return key
-
-
-def _part2_check(k2: bytes) -> bytes:
-    """A value that confirms a re-typed part 2 on its own, like P1 does for part 1.
-
-    It lets an attacker with the database test guesses of part 2 offline, exactly as P1 does for
-    part 1: each guess still costs one Argon2id run over a 70-bit space.
-    """
-    return hmac.new(k2, b"svy-open-v1 check2", hashlib.sha256).digest()
 
 
 def check_part(blob: bytes, text: str, number: int) -> None:
