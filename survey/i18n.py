@@ -6,7 +6,7 @@ Staff pages may keep a chosen language in the session. Officers' pages (and thei
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 
 # Blueprints whose pages officers open: no session, no cookie.
 COOKIELESS_BLUEPRINTS = frozenset({"officer", "api"})
@@ -16,8 +16,13 @@ def supported_languages() -> list[str]:
     return list(current_app.config["LANGUAGES"])
 
 
-def select_locale() -> str:
-    """``?lang=`` first, then (staff only) the session, then ``Accept-Language``, then the default."""
+def select_locale() -> str | None:
+    """``?lang=`` first, then (staff only) the session, then ``Accept-Language``, then the default.
+
+    Outside a request (CLI commands) None means the default language.
+    """
+    if not has_request_context():
+        return None
     languages = supported_languages()
     asked = request.args.get("lang")
     if asked in languages:
@@ -45,3 +50,6 @@ def install_template_helpers(app: Flask) -> None:
     """Template globals every page uses."""
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["languages"] = supported_languages
+    from survey.rounds.display import install
+
+    install(app)

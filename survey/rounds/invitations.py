@@ -102,3 +102,43 @@ def reissue_count(round_: Round) -> int:
 def used_count(round_: Round) -> int:
     """Invitations used, reissued codes included (each may have produced a token)."""
     return sum(1 for i in round_.invitations if i.used)
+
+
+def current_with_codes(round_: Round) -> list[Invitation]:
+    """The invitations in force, by name: what slips, exports and the CLI list."""
+    listed = [i for i in round_.invitations if not i.superseded and i.code]
+    return sorted(listed, key=lambda i: (i.member.name, i.member.note, i.id))
+
+
+def neutralise_cell(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas; a leading ' stops that."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def invitations_csv(round_: Round, public_url: str, *, bom: bool = False) -> str:
+    """``name,link,code`` with ``\\n`` line ends; a byte-order mark only for Excel downloads."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "link", "code"])
+    for invitation in current_with_codes(round_):
+        assert invitation.code is not None
+        name = invitation.member.name + (
+            f"（{invitation.member.note}）" if invitation.member.note else ""
+        )
+        writer.writerow(
+            [
+                neutralise_cell(name),
+                invitation_link(public_url, round_, invitation.code),
+                invitation.code,
+            ]
+        )
+    return ("\ufeff" if bom else "") + out.getvalue()
+
+
+def fingerprint_groups(fingerprint: str | None, digits: int = 16) -> str:
+    """The first 16 hex digits in groups of four, as printed on slips and notice boards."""
+    head = (fingerprint or "")[:digits]
+    return " ".join(head[i : i + 4] for i in range(0, len(head), 4))

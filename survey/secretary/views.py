@@ -7,7 +7,14 @@ import importlib
 from survey.secretary.blueprint import bp
 
 # Each feature's views register themselves on ``bp`` when imported.
-for _module in ("survey.secretary.roster_views", "survey.secretary.round_views"):
+for _module in (
+    "survey.secretary.roster_views",
+    "survey.secretary.round_views",
+    "survey.secretary.opening_views",
+    "survey.secretary.round_dashboard",
+    "survey.secretary.invitation_views",
+    "survey.secretary.channel_views",
+):
     try:
         importlib.import_module(_module)
     except ModuleNotFoundError as error:

@@ -1,0 +1,85 @@
+"""Custodians' pages: step two of opening (part 2) and the printable opening sheet."""
+
+from __future__ import annotations
+
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from survey.auth.decorators import login_required, roles_required
+from survey.committee.blueprint import bp
+from survey.extensions import db
+from survey.forms import EmptyForm
+from survey.rounds import opening
+from survey.rounds.clock import utcnow
+from survey.secretary.opening_views import part_page
+from survey.secretary.round_forms import ConfirmPartForm
+from survey.secretary.round_support import (
+    app_secret,
+    attempt_or_flash,
+    branch_round,
+    signed_in,
+)
+
+
+@bp.get("/rounds/<round_id>/part")
+@roles_required("committee")
+def receive_part(round_id: str) -> str:
+    round_ = branch_round(round_id)
+    return render_template("committee/receive_part.html", round=round_, form=EmptyForm())
+
+
+@bp.post("/rounds/<round_id>/part")
+@roles_required("committee")
+def create_part2(round_id: str) -> Response:
+    round_ = branch_round(round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    part2 = attempt_or_flash(
+        opening.receive_part2, db.session, round_, signed_in(), app_secret(), now=utcnow()
+    )
+    if part2 is None:
+        return redirect(url_for("committee.receive_part", round_id=round_id))
+    db.session.commit()
+    return part_page(round_, part2, 2, ConfirmPartForm())
+
+
+@bp.post("/rounds/<round_id>/confirm-part")
+@roles_required("committee")
+def confirm_part2(round_id: str) -> Response:
+    round_ = branch_round(round_id)
+    form = ConfirmPartForm()
+    if form.validate_on_submit():
+        confirmed = attempt_or_flash(
+            opening.confirm_part,
+            db.session,
+            round_,
+            signed_in(),
+            2,
+            form.typed.data or "",
+            now=utcnow(),
+        )
+        if confirmed is not None:
+            db.session.commit()
+            flash(_("Part 2 confirmed. The round is open and collecting answers."), "success")
+            return redirect(url_for("committee.opening_sheet", round_id=round_id))
+    return part_page(round_, None, 2, form)
+
+
+@bp.get("/rounds/<round_id>/opening-sheet")
+@login_required
+def opening_sheet(round_id: str) -> Response:
+    """A printable sheet for a custodian: title, date, fingerprint, a box for their part."""
+    round_ = branch_round(round_id)
+    user = signed_in()
+    if user.id == round_.custodian1_id:
+        number = 1
+    elif user.id == round_.custodian2_id:
+        number = 2
+    else:
+        abort(403)
+    response = make_response(
+        render_template("committee/opening_sheet.html", round=round_, number=number)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,183 @@
+"""The secretary's dashboard of an opened round, and what can still change while collecting.
+
+While collecting it shows who has used their invitation (for reminders) and never how many
+answers arrived (DESIGN.md section 3).
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from survey.auth.decorators import roles_required
+from survey.extensions import db
+from survey.forms import EmptyForm
+from survey.models import Invitation, Member, Round
+from survey.rounds import invitations, lifecycle
+from survey.rounds.clock import to_local, utcnow
+from survey.rounds.requirements import current_invitations, required_answers
+from survey.secretary.blueprint import bp
+from survey.secretary.round_forms import AddParticipantForm, ExtendForm, ReissueForm
+from survey.secretary.round_support import branch_round, local_to_utc, refused, signed_in
+
+
+def dashboard_page(round_: Round) -> str:
+    """Everything about an opened round that the secretary may see in its current state."""
+    current = sorted(current_invitations(round_), key=lambda i: (i.member.name, i.id))
+    show = request.args.get("show", "all")
+    listed = [i for i in current if show != "unused" or not i.used]
+    add_form = AddParticipantForm()
+    add_form.member.choices = _late_candidates(round_)
+    extend_form = ExtendForm()
+    return render_template(
+        "secretary/round_dashboard.html",
+        round=round_,
+        invitations=listed,
+        show=show,
+        used=invitations.used_count(round_),
+        participants=len(current),
+        reissues=invitations.reissue_count(round_),
+        required=required_answers(round_),
+        time_left=_time_left(round_),
+        deadline_local=to_local(round_.deadline, current_app.config["TIMEZONE"])
+        if round_.deadline
+        else None,
+        below_minimum=lifecycle.below_minimum(round_),
+        reissue_form=ReissueForm(),
+        add_form=add_form,
+        extend_form=extend_form,
+        form=EmptyForm(),
+    )
+
+
+def _late_candidates(round_: Round) -> list[tuple[str, str]]:
+    present = {i.member_id for i in current_invitations(round_)}
+    members = db.session.scalars(
+        select(Member)
+        .where(Member.branch_id == round_.branch_id, Member.active.is_(True))
+        .order_by(Member.name, Member.id)
+    ).all()
+    return [
+        (m.public_id, m.name + (f"（{m.note}）" if m.note else ""))
+        for m in members
+        if m.id not in present
+    ]
+
+
+def _time_left(round_: Round) -> tuple[int, int] | None:
+    """(days, hours) until the deadline, or None without one."""
+    if round_.deadline is None or round_.state != "collecting":
+        return None
+    seconds = max(0, int((round_.deadline - utcnow()).total_seconds()))
+    return seconds // 86400, (seconds % 86400) // 3600
+
+
+def _back(round_id: str, anchor: str = "") -> Response:
+    return redirect(url_for("secretary.round", round_id=round_id) + anchor)
+
+
+@bp.post("/rounds/<round_id>/reissue")
+@roles_required("secretary")
+def reissue(round_id: str) -> Response:
+    round_ = branch_round(round_id)
+    form = ReissueForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for the reissue."), "error")
+        return _back(round_id, "#participants")
+    invitation = db.session.scalar(
+        select(Invitation).where(
+            Invitation.public_id == form.invitation.data, Invitation.round_id == round_.id
+        )
+    )
+    if invitation is None:
+        abort(404)
+    if not refused(
+        invitations.reissue_invitation,
+        db.session,
+        invitation,
+        signed_in(),
+        form.reason.data or "",
+        now=utcnow(),
+    ):
+        db.session.commit()
+        flash(
+            _(
+                "A new invitation was made for %(name)s. Print their new slip.",
+                name=invitation.member.name,
+            ),
+            "success",
+        )
+    return _back(round_id, "#participants")
+
+
+@bp.post("/rounds/<round_id>/participants/add")
+@roles_required("secretary")
+def add_participant(round_id: str) -> Response:
+    round_ = branch_round(round_id)
+    form = AddParticipantForm()
+    form.member.choices = _late_candidates(round_)
+    if not form.validate_on_submit():
+        flash(_("Choose a member to add."), "error")
+        return _back(round_id, "#participants")
+    member = db.session.scalar(select(Member).where(Member.public_id == form.member.data))
+    if member is None:
+        abort(404)
+    if not refused(
+        invitations.add_participant, db.session, round_, member, signed_in(), now=utcnow()
+    ):
+        db.session.commit()
+        flash(_("%(name)s was added. Print their slip.", name=member.name), "success")
+    return _back(round_id, "#participants")
+
+
+@bp.post("/rounds/<round_id>/extend")
+@roles_required("secretary")
+def extend(round_id: str) -> Response:
+    round_ = branch_round(round_id)
+    form = ExtendForm()
+    if not form.validate_on_submit():
+        flash(_("That is not a valid date and time."), "error")
+        return _back(round_id)
+    deadline = local_to_utc(form.deadline.data)
+    if not refused(
+        lifecycle.extend_deadline, db.session, round_, signed_in(), deadline, now=utcnow()
+    ):
+        db.session.commit()
+        flash(_("Deadline changed."), "success")
+    return _back(round_id)
+
+
+@bp.post("/rounds/<round_id>/close")
+@roles_required("secretary")
+def close(round_id: str) -> Response:
+    round_ = branch_round(round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not refused(lifecycle.close_round, db.session, round_, signed_in(), now=utcnow()):
+        db.session.commit()
+        flash(
+            _("The round is closed. Its token key was destroyed; no more answers can arrive."),
+            "success",
+        )
+    return _back(round_id)
+
+
+@bp.post("/rounds/<round_id>/discard")
+@roles_required("secretary")
+def discard(round_id: str) -> Response:
+    round_ = branch_round(round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not refused(lifecycle.discard_round, db.session, round_, signed_in(), now=utcnow()):
+        db.session.commit()
+        flash(_("The round was discarded and its sealed answers wiped."), "success")
+    return _back(round_id)
+
+
+@bp.get("/rounds/<round_id>/log")
+@roles_required("secretary", "committee")
+def round_log(round_id: str) -> str:
+    round_ = branch_round(round_id)
+    return render_template("secretary/round_log.html", round=round_, events=round_.events)

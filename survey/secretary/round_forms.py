@@ -1,0 +1,89 @@
+"""Forms of the secretary's round pages: shape only; the round services decide what is allowed."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from survey.forms import MultiCheckboxField
+from survey.models.rounds import DEFAULT_MIN_ANSWERS, LOWEST_MIN_ANSWERS
+
+
+class RoundSettingsForm(FlaskForm):
+    """Title, text for officers, deadline, minimum and the second custodian."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    intro = TextAreaField(
+        _l("Text for officers"),
+        validators=[Length(max=4000)],
+        description=_l("Shown at the top of the answer page."),
+    )
+    deadline = DateTimeLocalField(
+        _l("Deadline (optional)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("Local time. Without a deadline the round stays open until you close it."),
+    )
+    min_answers = IntegerField(
+        _l("Minimum number of answers (k)"),
+        default=DEFAULT_MIN_ANSWERS,
+        validators=[InputRequired(), NumberRange(min=LOWEST_MIN_ANSWERS, max=1000)],
+        description=_l(
+            "Unsealing needs k answers plus one per committee member among the participants,"
+            " so that no answer can be pinned on one person."
+        ),
+    )
+    custodian2 = SelectField(
+        _l("Second custodian of the opening code"),
+        coerce=str,
+        validators=[InputRequired()],
+        description=_l(
+            "A committee member other than you, usually the discipline inspection member."
+        ),
+    )
+
+
+class ParticipantsForm(FlaskForm):
+    # Which members exist is the service's question, not the form's.
+    members = MultiCheckboxField(_l("Participants"), coerce=str, validate_choice=False)
+
+
+class SectionsForm(FlaskForm):
+    """Section titles come as ``title-<key>`` fields; ``new_title`` adds one."""
+
+    new_title = StringField(_l("Add a section"), validators=[Length(max=200)])
+
+
+class ConfirmPartForm(FlaskForm):
+    typed = StringField(
+        _l("Type your part again"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("This shows you wrote it down correctly. It is not stored."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+class ReissueForm(FlaskForm):
+    invitation = StringField(validators=[DataRequired(), Length(max=40)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+
+
+class AddParticipantForm(FlaskForm):
+    member = SelectField(_l("Member"), coerce=str, validators=[InputRequired()])
+
+
+class ExtendForm(FlaskForm):
+    deadline = DateTimeLocalField(
+        _l("New deadline"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("Leave empty to keep the round open until you close it."),
+    )
