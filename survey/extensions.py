@@ -67,7 +67,7 @@ def make_engine(url: str, config: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine, busy_timeout: int) -> None:
-    """WAL, a busy timeout, foreign keys, secure_delete, and transactions that SQLAlchemy controls."""
+    """WAL, busy timeout, foreign keys, secure_delete; transactions that SQLAlchemy controls."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
