@@ -46,7 +46,7 @@ def issue_codes(round_: Round) -> None:
 
 
 def add_participant(
-    session: Session, round_: Round, member: Member, actor: User, *, now: datetime
+    session: Session, round_: Round, member: Member, actor: User | None, *, now: datetime
 ) -> Invitation:
     """A late participant while collecting; logged."""
     if round_.state != "collecting":
@@ -63,7 +63,7 @@ def add_participant(
 
 
 def reissue_invitation(
-    session: Session, invitation: Invitation, actor: User, reason: str, *, now: datetime
+    session: Session, invitation: Invitation, actor: User | None, reason: str, *, now: datetime
 ) -> Invitation:
     """A new code for the same person; the old one answers ``invitation_reissued``. Logged."""
     round_ = invitation.round

@@ -49,7 +49,7 @@ def count_sealed(session: Session, round_: Round) -> int:
 
 
 def extend_deadline(
-    session: Session, round_: Round, actor: User, deadline: datetime | None, *, now: datetime
+    session: Session, round_: Round, actor: User | None, deadline: datetime | None, *, now: datetime
 ) -> Round:
     """Move the deadline later (or remove it); logged. Never earlier than now."""
     if round_.state != "collecting":
@@ -78,7 +78,7 @@ def below_minimum(round_: Round) -> bool:
     return round_.state == "closed" and (round_.answers_at_close or 0) < required_answers(round_)
 
 
-def discard_round(session: Session, round_: Round, actor: User, *, now: datetime) -> Round:
+def discard_round(session: Session, round_: Round, actor: User | None, *, now: datetime) -> Round:
     """Give up a round that closed below the minimum: wipe its sealed data; logged."""
     if not below_minimum(round_):
         raise WrongState(_("Only a closed round below the minimum can be discarded."))
