@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, Response, request
 
+from survey.compression import install_compression
 from survey.config import secret_key_problem
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -32,11 +34,14 @@ def is_quiet_path(path: str) -> bool:
     return path == "/i" or path.startswith(("/i?", "/i/", "/a/", "/api/v1"))
 
 
+_TERMINAL_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
+
+
 class QuietRequestLogFilter(logging.Filter):
     """Drops werkzeug's request lines for the officers' paths."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        message = _TERMINAL_COLOURS.sub("", record.getMessage())
         for method in ("GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE"):
             marker = f'"{method} '
             start = message.find(marker)
@@ -51,6 +56,7 @@ def install_request_hooks(app: Flask) -> None:
     werkzeug_logger = logging.getLogger("werkzeug")
     if not any(isinstance(f, QuietRequestLogFilter) for f in werkzeug_logger.filters):
         werkzeug_logger.addFilter(QuietRequestLogFilter())
+    install_compression(app)
 
     @app.before_request
     def _require_secret_key() -> Response | None:
