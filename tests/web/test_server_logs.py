@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -66,7 +67,5 @@ def _wait_and_request(port: int, paths: list[str]) -> None:
                 raise
             time.sleep(0.2)
     for path in paths:
-        try:
+        with contextlib.suppress(urllib.error.HTTPError):
             urllib.request.urlopen(base + path, timeout=5)  # noqa: S310 - our own local server
-        except urllib.error.HTTPError:
-            pass
