@@ -12,7 +12,7 @@ from gunicorn.glogging import Logger
 from survey.security import is_quiet_path
 
 
-class QuietAccessLogger(Logger):  # type: ignore[misc]
+class QuietAccessLogger(Logger):
     """Writes no access line for ``/i``, ``/a/…`` or ``/api/v1…``: no address next to an answer."""
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
