@@ -32,7 +32,8 @@ def password_hash(password: str) -> str:
 def make_branch(session: Session) -> Callable[..., Branch]:
     def make(**kw: Any) -> Branch:
         n = next(_counter)
-        branch = Branch(slug=kw.pop("slug", f"branch-{n}"), name=kw.pop("name", f"第{n}党支部"), **kw)
+        slug, name = kw.pop("slug", f"branch-{n}"), kw.pop("name", f"第{n}党支部")
+        branch = Branch(slug=slug, name=name, **kw)
         session.add(branch)
         session.flush()
         return branch
@@ -47,7 +48,9 @@ def branch(make_branch: Callable[..., Branch]) -> Branch:
 
 @pytest.fixture
 def make_user(session: Session, branch: Branch) -> Callable[..., User]:
-    def make(username: str | None = None, roles: tuple[str, ...] = ("secretary",), **kw: Any) -> User:
+    def make(
+        username: str | None = None, roles: tuple[str, ...] = ("secretary",), **kw: Any
+    ) -> User:
         user = User(
             username=username or f"user{next(_counter)}",
             password_hash=password_hash(kw.pop("password", PASSWORD)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, random_id
@@ -37,6 +37,9 @@ class User(Base):
     role_names: Mapped[str] = mapped_column(String(100), default="")
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Stored in the session at login; raising it (password change or reset, deactivation)
+    # ends every session opened before, even copies of the signed cookie kept elsewhere.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
 
     branch: Mapped[Branch | None] = relationship(back_populates="users")
 

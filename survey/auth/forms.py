@@ -1,0 +1,50 @@
+"""Forms of the auth blueprint. They check shape only; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from survey.forms import new_password_length
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(message=_l("Enter your username.")), Length(max=64)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Enter your password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    # Where to go after logging in; checked to be a local path before use.
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a new password.")), new_password_length()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("new", message=_l("The two new passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LanguageForm(FlaskForm):
+    """The language switch: one button per language, each sending ``lang``."""
+
+    lang = StringField()
+    next = HiddenField()
