@@ -1,4 +1,4 @@
-"""Configuration in layers: defaults, a file named by SURVEY_CONFIG, SURVEY_* variables, overrides."""
+"""Configuration in layers: defaults, a SURVEY_CONFIG file, SURVEY_* variables, overrides."""
 
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     _apply_environment(app, os.environ)
     if overrides:
         app.config.update(overrides)
+    if app.config.get("PRODUCTION"):
+        # Production is served over HTTPS: the staff session cookie never travels in clear.
+        app.config["SESSION_COOKIE_SECURE"] = True
     _resolve_secret_key(app)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "survey.db")

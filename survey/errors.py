@@ -71,7 +71,8 @@ def register_handlers(app: Flask) -> None:
         status = error.code or 500
         if wants_json():
             return jsonify(error=_api_code(status), message=error.description), status
-        template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
+        known = status in (403, 404, 429, 500)
+        template = f"errors/{status}.html" if known else "errors/generic.html"
         return render_template(template, error=error, status=status), status
 
     @app.errorhandler(500)
