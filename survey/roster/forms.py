@@ -1,0 +1,51 @@
+"""Forms of the secretary's roster pages. They check shape; the roster services decide."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from survey.forms import MultiCheckboxField
+from survey.models import CATEGORIES, POSTS
+from survey.roster.vocabulary import CATEGORY_LABELS, POST_LABELS
+
+
+class MemberForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(message=_l("Enter the name.")), Length(max=100)],
+        render_kw={"autocomplete": "off"},
+    )
+    note = StringField(
+        _l("Note"),
+        validators=[Length(max=200)],
+        description=_l("Optional: tells namesakes apart, e.g. unit or badge number."),
+    )
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice(code, CATEGORY_LABELS[code]) for code in CATEGORIES]
+    )
+    posts = MultiCheckboxField(
+        _l("Committee posts"),
+        choices=[SelectChoice(code, POST_LABELS[code]) for code in POSTS],
+        description=_l("Each post is held by one member; one member may hold several."),
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(message=_l("Choose a CSV file."))],
+        description=_l(
+            "First line: name,category,post (note optional). UTF-8 or GBK, as Excel saves it."
+        ),
+        render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    """Carries the checked file back; it is checked again before anything is stored."""
+
+    text = HiddenField(validators=[DataRequired()])
