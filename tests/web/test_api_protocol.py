@@ -180,3 +180,27 @@ def test_invitation_status_only_after_close(
     unused = officer.post("invitation-status", {"invitation": unused_code})
     assert unused.json == {"used": False, "reissued": False}
     assert officer.post("invitation-status", {"invitation": "zzzz"}).status_code == 403
+
+
+def test_a_passed_deadline_closes_the_round_when_touched(
+    officer: OfficerClient, session: Session, collecting: Round
+) -> None:
+    from datetime import timedelta
+
+    from survey.models import RoundEvent
+    from survey.rounds.clock import utcnow
+
+    code = codes(session, collecting)[0]
+    officer.fetch_keys()
+    collecting.deadline = utcnow() - timedelta(minutes=1)
+    session.flush()
+    keys = officer.client.get(f"/api/v1/rounds/{collecting.public_id}/keys").json
+    assert keys["state"] == "closed"
+    session.refresh(collecting)
+    assert collecting.state == "closed" and collecting.token_key_wrapped is None
+    closed = session.scalars(select(RoundEvent).where(RoundEvent.kind == "closed")).one()
+    assert closed.actor_id is None and closed.detail == {"reason": "deadline"}
+    pk = officer.public_key()
+    blinded = blindrsa.blind(pk, blindrsa.prepare(blindrsa.build_token_message(collecting.public_id)))
+    late = officer.post("tokens", {"invitation": code, "blinded_msg": b64u_encode(blinded.blinded_msg)})
+    assert late.status_code == 410 and late.json["error"] == "round_not_collecting"
