@@ -5,6 +5,7 @@ from survey.models.answers import SealedAnswer, SpentToken
 from survey.models.base import Base, random_id
 from survey.models.roster import CATEGORIES, POSTS, CommitteePost, Member
 from survey.models.rounds import Invitation, Round, RoundEvent, Section
+from survey.models.summary import OpinionItem, Theme
 
 __all__ = [
     "CATEGORIES",
@@ -15,11 +16,13 @@ __all__ = [
     "CommitteePost",
     "Invitation",
     "Member",
+    "OpinionItem",
     "Round",
     "RoundEvent",
     "SealedAnswer",
     "Section",
     "SpentToken",
+    "Theme",
     "User",
     "random_id",
 ]
