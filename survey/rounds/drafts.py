@@ -168,3 +168,23 @@ def save_sections(session: Session, round_: Round, titles: dict[str, str], new_t
         raise InvalidRoundSettings(_("A form needs at least one section."))
     session.flush()
     return round_
+
+
+def suggested_second_custodian(session: Session, branch: Branch, creator: User) -> User | None:
+    """The committee account of the discipline inspection member (纪检委员), when one is named so."""
+    holder = session.scalar(
+        select(Member).where(
+            Member.branch_id == branch.id,
+            Member.active.is_(True),
+            Member.posts.any(post="discipline"),
+        )
+    )
+    if holder is None:
+        return None
+    users = session.scalars(
+        select(User).where(
+            User.branch_id == branch.id, User.active.is_(True), User.id != creator.id
+        )
+    ).all()
+    matches = [u for u in users if u.has_role("committee") and u.display_name == holder.name]
+    return matches[0] if len(matches) == 1 else None

@@ -41,6 +41,9 @@ def _settings_form(user: User, round_: Round | None = None) -> RoundSettingsForm
     if round_ is not None and request.method == "GET":
         form.deadline.data = utc_to_local(round_.deadline)
         form.custodian2.data = round_.custodian2.public_id if round_.custodian2 else ""
+    elif round_ is None and request.method == "GET" and user.branch is not None:
+        suggested = drafts.suggested_second_custodian(db.session, user.branch, user)
+        form.custodian2.data = suggested.public_id if suggested else ""
     return form
 
 

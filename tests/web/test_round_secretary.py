@@ -251,3 +251,13 @@ def test_slips_and_csv(
     assert lines[0] == "name,link,code" and len([x for x in lines if x]) == 10
     _name, link, code = lines[1].split(",")
     assert f"/i#r={round_id}&c={code}&fp=" in link
+
+
+def test_new_round_suggests_the_discipline_member_as_second_custodian(
+    as_secretary: FlaskClient, make_user: Callable[..., User], roster: dict[str, Any]
+) -> None:
+    inspector = make_user("lijijian", roles=("committee",), display_name="李纪检")
+    page = as_secretary.get("/secretary/rounds/new").data.decode()
+    assert f'<option selected value="{inspector.public_id}">' in page or (
+        f'value="{inspector.public_id}" selected' in page
+    )
