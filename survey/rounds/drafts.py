@@ -171,7 +171,7 @@ def save_sections(session: Session, round_: Round, titles: dict[str, str], new_t
 
 
 def suggested_second_custodian(session: Session, branch: Branch, creator: User) -> User | None:
-    """The committee account of the discipline inspection member (纪检委员), when one is named so."""
+    """The committee account named like the discipline inspection member (纪检委员), if any."""
     holder = session.scalar(
         select(Member).where(
             Member.branch_id == branch.id,
