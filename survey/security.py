@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from survey.compression import install_compression
 from survey.config import secret_key_problem
@@ -37,6 +39,27 @@ def is_quiet_path(path: str) -> bool:
 _TERMINAL_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 
 
+class StaffSessionInterface(SecureCookieSessionInterface):
+    """The staff session cookie, which officers' pages neither read nor set.
+
+    A secretary answering in the same browser sends the staff cookie along; it is ignored there,
+    and no refresh of it is sent back (a permanent session would otherwise be re-set on every
+    response).
+    """
+
+    def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
+        if is_quiet_path(request.path):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        from survey.i18n import COOKIELESS_BLUEPRINTS
+
+        if is_quiet_path(request.path) or request.blueprint in COOKIELESS_BLUEPRINTS:
+            return
+        super().save_session(app, session, response)
+
+
 class QuietRequestLogFilter(logging.Filter):
     """Drops werkzeug's request lines for the officers' paths."""
 
@@ -53,6 +76,7 @@ class QuietRequestLogFilter(logging.Filter):
 
 def install_request_hooks(app: Flask) -> None:
     """Refuse to serve without a secret key; add security headers to every response."""
+    app.session_interface = StaffSessionInterface()
     werkzeug_logger = logging.getLogger("werkzeug")
     if not any(isinstance(f, QuietRequestLogFilter) for f in werkzeug_logger.filters):
         werkzeug_logger.addFilter(QuietRequestLogFilter())
