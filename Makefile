@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 CATALOGS := survey/translations
+LANGUAGES := zh en
 
 .PHONY: run test install lint typecheck pytest catalogs compile-catalogs bench clean
 
@@ -43,7 +44,13 @@ pytest: $(STAMP)
 ## Extract UI strings, update the .po files and compile them (compiled catalogs are committed)
 catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(CATALOGS)/messages.pot --no-location --sort-output --project survey .
-	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete
+	for lang in $(LANGUAGES); do \
+	  if [ -f $(CATALOGS)/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l $$lang --no-fuzzy-matching --ignore-obsolete || exit 1; \
+	  else \
+	    $(BIN)/pybabel init -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l $$lang || exit 1; \
+	  fi; \
+	done
 	$(BIN)/pybabel compile -d $(CATALOGS) --statistics
 
 compile-catalogs: $(STAMP)
