@@ -1,0 +1,173 @@
+"""Quality and speed of theme grouping, against baselines measured in the same run.
+
+    .venv/bin/python bench/themes.py            # everything (about a minute)
+    .venv/bin/python bench/themes.py --quick    # skip the 100,000-item run
+
+Quality: NMI and ARI of ``group_opinions`` on tests/data/opinions_eval.jsonl
+(and the held-out set of other themes, tests/data/opinions_holdout.jsonl),
+with and without the true number of themes, next to one theme for all, a
+random assignment, and character TF-IDF + k-means with the true number.
+
+Speed (DESIGN §5: 1,000 items < 2 s; 100,000 items < 60 s under 2 GB, on 2
+cores), warm: after imports and one warm-up call. The 100,000-item run is a
+subprocess pinned to two cores, so its peak RSS (getrusage) is its own.
+Synthetic items recombine clauses of evaluation opinions of one theme.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sklearn.cluster import KMeans  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
+
+from survey.analysis import group_opinions  # noqa: E402
+
+EVAL = ROOT / "tests" / "data" / "opinions_eval.jsonl"
+HOLDOUT = ROOT / "tests" / "data" / "opinions_holdout.jsonl"
+SEEDS = (0, 1, 2)
+
+
+def load(path: Path) -> tuple[list[str], list[str]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [row["text"] for row in rows], [row["theme"] for row in rows]
+
+
+def scores(gold: list[str], predicted: list[int]) -> tuple[float, float]:
+    return normalized_mutual_info_score(gold, predicted), adjusted_rand_score(gold, predicted)
+
+
+def random_labels(count: int, k: int, seed: int) -> list[int]:
+    rng = random.Random(seed)
+    return [rng.randrange(k) for _ in range(count)]
+
+
+def quality(path: Path) -> list[tuple[str, float, float, str]]:
+    """(method, NMI, ARI, note) rows; medians over SEEDS where a seed matters."""
+    texts, gold = load(path)
+    k = len(set(gold))
+    rows = []
+
+    def median_row(name: str, runs: list[tuple[float, float, int]]) -> None:
+        nmi = statistics.median(run[0] for run in runs)
+        ari = statistics.median(run[1] for run in runs)
+        themes = sorted({run[2] for run in runs})
+        rows.append((name, nmi, ari, f"themes {themes}"))
+
+    for n_themes, name in ((None, "group_opinions, themes chosen"), (k, "group_opinions, true k")):
+        runs = []
+        for seed in SEEDS:
+            grouping = group_opinions(texts, n_themes, seed=seed)
+            runs.append((*scores(gold, list(grouping.assignments)), len(grouping.themes)))
+        median_row(name, runs)
+    rows.append(("baseline: one theme", *scores(gold, [0] * len(texts)), "themes [1]"))
+    median_row(
+        "baseline: random assignment",
+        [(*scores(gold, random_labels(len(texts), k, s)), k) for s in SEEDS],
+    )
+    matrix = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit_transform(
+        texts
+    )
+    median_row(
+        "baseline: char TF-IDF + k-means",
+        [
+            (*scores(gold, list(KMeans(k, n_init=10, random_state=s).fit_predict(matrix))), k)
+            for s in SEEDS
+        ],
+    )
+    return rows
+
+
+def synthetic(count: int, seed: int = 0) -> list[str]:
+    """``count`` items made of one to three clauses of evaluation opinions of one theme."""
+    texts, gold = load(EVAL)
+    clauses: dict[str, list[str]] = {}
+    for text, theme in zip(texts, gold, strict=True):
+        parts = [part for part in re.split(r"[，。；！？,;!?]", text) if len(part) >= 4]
+        clauses.setdefault(theme, []).extend(parts)
+    themes = sorted(clauses)
+    rng = random.Random(seed)
+    items = []
+    for _ in range(count):
+        pool = clauses[rng.choice(themes)]
+        items.append("，".join(rng.sample(pool, rng.randint(1, 3))) + "。")
+    return items
+
+
+def timed(texts: list[str], repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        group_opinions(texts)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def child(count: int) -> None:
+    """Run in the subprocess: warm up, time one grouping, report JSON on stdout."""
+    texts = synthetic(count)
+    group_opinions(texts[:1000])  # warm-up: segmenter, converter, BLAS
+    started = time.perf_counter()
+    grouping = group_opinions(texts)
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    report = {"seconds": seconds, "peak_mib": peak_kib / 1024, "themes": len(grouping.themes)}
+    print(json.dumps(report))
+
+
+def large(count: int) -> dict[str, float]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(count)]
+    cores = sorted(os.sched_getaffinity(0))[:2]
+    completed = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=True,
+        preexec_fn=lambda: os.sched_setaffinity(0, cores),
+    )
+    result: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 100,000-item run")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    for path in (EVAL, HOLDOUT):
+        print(f"\n{path.name}: {len(load(path)[0])} items, {len(set(load(path)[1]))} gold themes")
+        print(f"{'method':40} {'NMI':>6} {'ARI':>6}")
+        for name, nmi, ari, note in quality(path):
+            print(f"{name:40} {nmi:6.3f} {ari:6.3f}  {note}")
+
+    print("\nspeed, warm")
+    group_opinions(synthetic(200, seed=1))
+    small = timed(synthetic(1_000), 5)
+    print(f"  1,000 items: median {statistics.median(small):.2f} s over 5 (budget 2 s)")
+    if not args.quick:
+        result = large(100_000)
+        print(
+            f"  100,000 items: {result['seconds']:.1f} s, peak RSS {result['peak_mib']:.0f} MiB,"
+            f" {result['themes']:.0f} themes, 2 cores (budget 60 s, 2 GB)"
+        )
+
+
+if __name__ == "__main__":
+    main()

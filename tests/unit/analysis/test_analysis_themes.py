@@ -1,0 +1,208 @@
+"""Theme grouping: shape, determinism, edge cases, the rare-word rule, quality."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import normalized_mutual_info_score
+
+from survey.analysis import Grouping, group_opinions
+from survey.analysis.labels import FALLBACK_LABEL, SEPARATOR
+from survey.analysis.normalise import normalise
+from survey.analysis.tokens import tokenise
+from survey.analysis.vocabulary import STOP_WORDS
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def load(name: str) -> tuple[list[str], list[str]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line]
+    return [row["text"] for row in rows], [row["theme"] for row in rows]
+
+
+@pytest.fixture(scope="module")
+def evaluation() -> tuple[list[str], list[str]]:
+    return load("opinions_eval.jsonl")
+
+
+@pytest.fixture(scope="module")
+def grouped(evaluation: tuple[list[str], list[str]]) -> Grouping:
+    return group_opinions(evaluation[0])
+
+
+def label_words(label: str) -> list[str]:
+    return [term for term in label.split(SEPARATOR) if term != FALLBACK_LABEL]
+
+
+def assert_consistent(grouping: Grouping, n_texts: int) -> None:
+    assert len(grouping.assignments) == n_texts
+    assert [theme.index for theme in grouping.themes] == list(range(len(grouping.themes)))
+    sizes = Counter(grouping.assignments)
+    for theme in grouping.themes:
+        assert theme.size == sizes[theme.index] > 0
+        assert grouping.assignments[theme.representative] == theme.index
+    assert sum(theme.size for theme in grouping.themes) == n_texts
+    labels = [theme.label for theme in grouping.themes]
+    assert len(set(labels)) == len(labels)
+
+
+# --- shape and determinism ----------------------------------------------------------
+
+
+def test_eval_set_grouping_is_consistent(grouped: Grouping, evaluation: tuple) -> None:
+    assert_consistent(grouped, len(evaluation[0]))
+    assert 4 <= len(grouped.themes) <= 16
+    sizes = [theme.size for theme in grouped.themes]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_same_input_same_grouping(grouped: Grouping, evaluation: tuple) -> None:
+    assert group_opinions(evaluation[0]) == grouped
+
+
+def test_seed_is_respected(evaluation: tuple) -> None:
+    texts = evaluation[0][:120]
+    assert group_opinions(texts, 5, seed=3) == group_opinions(texts, 5, seed=3)
+
+
+def test_number_of_themes_is_honoured(evaluation: tuple) -> None:
+    for count in (1, 2, 8, 20):
+        grouping = group_opinions(evaluation[0], count)
+        assert len(grouping.themes) == count
+        assert_consistent(grouping, len(evaluation[0]))
+
+
+def test_rejects_a_non_positive_number_of_themes() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        group_opinions(["值班太多"], 0)
+
+
+# --- edge cases ----------------------------------------------------------------------
+
+
+def test_no_texts() -> None:
+    assert group_opinions([]) == Grouping((), ())
+    assert group_opinions([], 3) == Grouping((), ())
+
+
+def test_one_text() -> None:
+    grouping = group_opinions(["值班太多，休息不够"])
+    assert grouping.assignments == (0,)
+    assert len(grouping.themes) == 1
+    assert grouping.themes[0].representative == 0
+    assert grouping.themes[0].label == FALLBACK_LABEL  # its words are one person's
+
+
+def test_all_identical() -> None:
+    texts = ["备勤室空调坏了，晚上睡不好"] * 12
+    grouping = group_opinions(texts)
+    assert set(grouping.assignments) == {0}
+    assert grouping.themes[0].size == 12
+    assert group_opinions(texts, 5).themes == grouping.themes
+
+
+def test_more_themes_than_texts() -> None:
+    texts = ["值班太多，夜班太多", "值班太多，夜班太累", "食堂饭菜太咸", "食堂饭菜太贵"]
+    grouping = group_opinions(texts, 10)
+    assert_consistent(grouping, len(texts))
+    assert len(grouping.themes) <= len(texts)
+
+
+def test_empty_and_punctuation_only_texts() -> None:
+    texts = ["", "   ", "。。。", "值班太多，夜班太累", "值班太多，夜班不断", ""]
+    grouping = group_opinions(texts)
+    assert_consistent(grouping, len(texts))
+    blank = {grouping.assignments[i] for i in (0, 1, 2, 5)}
+    assert len(blank) == 1
+    assert grouping.themes[blank.pop()].label == FALLBACK_LABEL
+
+
+def test_non_chinese_text() -> None:
+    texts = ["The duty roster is unfair", "duty roster changes too often", "OK", "12345", "!!!"]
+    grouping = group_opinions(texts)
+    assert_consistent(grouping, len(texts))
+    assert grouping.assignments[0] == grouping.assignments[1]
+
+
+def test_traditional_and_simplified_group_together() -> None:
+    texts = ["學習強國積分排名通報太頻繁", "学习强国积分排名通报太频繁"] + ["食堂饭菜太贵，不好吃"] * 2
+    grouping = group_opinions(texts, 2)
+    assert grouping.assignments[0] == grouping.assignments[1] != grouping.assignments[2]
+
+
+# --- labels ----------------------------------------------------------------------------
+
+
+def test_labels_are_short_and_free_of_stop_words(grouped: Grouping) -> None:
+    for theme in grouped.themes:
+        words = label_words(theme.label)
+        assert 1 <= len(words) <= 3 or theme.label == FALLBACK_LABEL
+        for word in [*words, *theme.keywords]:
+            assert word not in STOP_WORDS
+            assert all(part not in STOP_WORDS for part in tokenise(word).words)
+
+
+def test_label_words_are_used_by_two_items_of_their_theme(
+    grouped: Grouping, evaluation: tuple
+) -> None:
+    texts = [normalise(text) for text in evaluation[0]]
+    for theme in grouped.themes:
+        members = [t for t, a in zip(texts, grouped.assignments, strict=True) if a == theme.index]
+        for word in [*label_words(theme.label), *theme.keywords]:
+            assert sum(word in text for text in members) >= 2, (theme.label, word)
+
+
+def test_a_word_only_one_person_wrote_is_never_shown() -> None:
+    # 葫芦岛 and 李某某 appear once each; they must not surface anywhere.
+    texts = [
+        "值班太多，夜班连续上，身体吃不消",
+        "值班太多，夜班之后还要开会",
+        "值班太多，我老家葫芦岛的父母没人照顾",
+        "食堂饭菜太贵，夜宵也没有",
+        "食堂饭菜太咸，李某某天天抱怨",
+        "食堂饭菜单调，希望改善",
+    ]
+    for count in (None, 1, 2, 3, 6):
+        grouping = group_opinions(texts, count)
+        for theme in grouping.themes:
+            shown = theme.label + " ".join(theme.keywords)
+            assert "葫芦岛" not in shown and "李某某" not in shown
+            assert "老家" not in shown and "抱怨" not in shown
+
+
+def test_example_labels_read_like_headings(grouped: Grouping) -> None:
+    labels = " ".join(theme.label for theme in grouped.themes)
+    for expected in ("学习", "值班", "执法"):
+        assert expected in labels
+
+
+# --- quality -----------------------------------------------------------------------------
+
+
+def test_quality_clearly_above_tfidf_kmeans(evaluation: tuple) -> None:
+    """NMI on the evaluation set beats character TF-IDF + k-means (true k) by a margin."""
+    texts, gold = evaluation
+    k = len(set(gold))
+    matrix = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True).fit_transform(
+        [normalise(text) for text in texts]
+    )
+    baseline = max(
+        normalized_mutual_info_score(gold, KMeans(k, n_init=10, random_state=s).fit_predict(matrix))
+        for s in range(3)
+    )
+    ours_k = normalized_mutual_info_score(gold, group_opinions(texts, k).assignments)
+    ours_auto = normalized_mutual_info_score(gold, group_opinions(texts).assignments)
+    assert ours_k >= baseline + 0.15, (ours_k, baseline)
+    assert ours_auto >= baseline + 0.15, (ours_auto, baseline)
+
+
+def test_quality_on_themes_outside_the_seed_vocabulary() -> None:
+    texts, gold = load("opinions_holdout.jsonl")
+    nmi = normalized_mutual_info_score(gold, group_opinions(texts, len(set(gold))).assignments)
+    assert nmi >= 0.5, nmi
