@@ -34,7 +34,7 @@ _SEED_AREAS: dict[str, tuple[int, ...]] = {
     for word in frozenset().union(*AREAS.values())
 }
 _KMEANS_FIT_SAMPLE = 5_000
-_KMEANS_STARTS = 3
+_KMEANS_STARTS = 6
 _LLOYD_ITERATIONS = 50
 _SILHOUETTE_SAMPLE = 10_000
 _MIN_THEME_SHARE = 0.01  # automatic splits never create a theme below 1 % …

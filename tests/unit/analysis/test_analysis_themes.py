@@ -131,7 +131,8 @@ def test_non_chinese_text() -> None:
 
 
 def test_traditional_and_simplified_group_together() -> None:
-    texts = ["學習強國積分排名通報太頻繁", "学习强国积分排名通报太频繁"] + ["食堂饭菜太贵，不好吃"] * 2
+    texts = ["學習強國積分排名通報太頻繁", "学习强国积分排名通报太频繁"]
+    texts += ["食堂饭菜太贵，不好吃"] * 2
     grouping = group_opinions(texts, 2)
     assert grouping.assignments[0] == grouping.assignments[1] != grouping.assignments[2]
 
