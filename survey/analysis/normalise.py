@@ -89,6 +89,33 @@ def _to_simplified(text: str) -> str:
 # --- width and compatibility forms ---------------------------------------------
 
 
+# Compatibility forms with one canonical reading: corner quotes, half-width
+# ideographic marks, middle dots, dashes and the ellipsis.
+_COMPAT: dict[int, str] = {
+    ord("「"): "“",
+    ord("」"): "”",
+    ord("『"): "‘",
+    ord("』"): "’",
+    ord("﹁"): "“",
+    ord("﹂"): "”",
+    ord("﹃"): "‘",
+    ord("﹄"): "’",
+    ord("｢"): "“",
+    ord("｣"): "”",
+    ord("｡"): "。",
+    ord("､"): "、",
+    ord("〝"): "“",
+    ord("〞"): "”",
+    ord("・"): "·",
+    ord("•"): "·",
+    ord("‧"): "·",
+    ord("–"): "-",
+    ord("―"): "—",
+    ord("─"): "—",
+    ord("…"): "...",
+}
+
+
 def _width_table() -> dict[int, str]:
     table: dict[int, str] = {
         code: chr(code - 0xFEE0)
@@ -107,31 +134,7 @@ def _width_table() -> dict[int, str]:
         table[0x2488 + number - 1] = f"{number}."  # ⒈ … ⒛
     for offset, numeral in enumerate("一二三四五六七八九十"):
         table[0x3220 + offset] = f"({numeral})"  # ㈠ … ㈩
-    table.update(
-        {
-            ord("「"): "“",
-            ord("」"): "”",
-            ord("『"): "‘",
-            ord("』"): "’",
-            ord("﹁"): "“",
-            ord("﹂"): "”",
-            ord("﹃"): "‘",
-            ord("﹄"): "’",
-            ord("｢"): "“",
-            ord("｣"): "”",
-            ord("｡"): "。",
-            ord("､"): "、",
-            ord("〝"): "“",
-            ord("〞"): "”",
-            ord("・"): "·",
-            ord("•"): "·",
-            ord("‧"): "·",
-            ord("–"): "-",
-            ord("―"): "—",
-            ord("─"): "—",
-            ord("…"): "...",
-        }
-    )
+    table.update(_COMPAT)
     return table
 
 

@@ -53,9 +53,7 @@ class Grouping:
     themes: tuple[Theme, ...]
 
 
-def group_opinions(
-    texts: Sequence[str], n_themes: int | None = None, *, seed: int = 0
-) -> Grouping:
+def group_opinions(texts: Sequence[str], n_themes: int | None = None, *, seed: int = 0) -> Grouping:
     """Group ``texts`` into ``n_themes`` themes, or as many as fit them best.
 
     Texts without a word that another text shares (empty, punctuation only,
