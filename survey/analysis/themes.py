@@ -76,7 +76,9 @@ def group_opinions(texts: Sequence[str], n_themes: int | None = None, *, seed: i
         content = np.flatnonzero(features.has_content).astype(np.int64)
         points = _with_areas(features.embedding, area_signal(hits))
         groups = _partition(points, content, len(texts), n_themes, seed)
-    return _assemble(groups, points, tokens, place_in_areas(hits))
+    # Representatives are judged on content alone: with the area columns, any
+    # item of the theme's area looks typical, however little it says.
+    return _assemble(groups, features.embedding, tokens, place_in_areas(hits))
 
 
 def _with_areas(embedding: FloatArray, signal: FloatArray) -> FloatArray:
@@ -105,11 +107,17 @@ def _partition(
     return sorted(groups, key=lambda members: (-len(members), int(members[0])))
 
 
-def _representative(members: IntArray, points: FloatArray) -> int:
-    """The member nearest the theme's centroid (the first one on a tie)."""
-    rows = points[members]
-    similarity = rows @ rows.mean(axis=0)
-    return int(members[int(np.argmax(np.round(similarity, 9)))])
+def _representative(
+    members: IntArray, embedding: FloatArray, tokens: list[Tokens], keywords: tuple[str, ...]
+) -> int:
+    """The member that uses most of the theme's keywords; among those, the one
+    nearest the theme's centroid; then the first."""
+    rows = embedding[members]
+    similarity = np.round(rows @ rows.mean(axis=0), 9)
+    shown = set(keywords)
+    used = np.array([len(shown.intersection(tokens[index].words)) for index in members])
+    order = np.lexsort((np.arange(len(members)), -similarity, -used))
+    return int(members[order[0]])
 
 
 def _area(members: IntArray, placed: Sequence[str | None]) -> str | None:
@@ -119,7 +127,7 @@ def _area(members: IntArray, placed: Sequence[str | None]) -> str | None:
 
 
 def _assemble(
-    groups: list[IntArray], points: FloatArray, tokens: list[Tokens], placed: list[str | None]
+    groups: list[IntArray], embedding: FloatArray, tokens: list[Tokens], placed: list[str | None]
 ) -> Grouping:
     labels = label_themes(tokens, [members.tolist() for members in groups])
     assignments = np.zeros(len(tokens), dtype=np.int64)
@@ -131,7 +139,7 @@ def _assemble(
                 index=index,
                 label=label.label,
                 size=len(members),
-                representative=_representative(members, points),
+                representative=_representative(members, embedding, tokens, label.keywords),
                 keywords=label.keywords,
                 area=_area(members, placed),
             )
