@@ -33,9 +33,9 @@ _SEED_AREAS: dict[str, tuple[int, ...]] = {
     word: tuple(i for i, name in enumerate(_AREA_NAMES) if word in AREAS[name])
     for word in frozenset().union(*AREAS.values())
 }
-_KMEANS_FIT_SAMPLE = 5_000
+_KMEANS_FIT_SAMPLE = 4_000
 _KMEANS_STARTS = 6
-_LLOYD_ITERATIONS = 50
+_LLOYD_ITERATIONS = 30
 _SILHOUETTE_SAMPLE = 10_000
 _MIN_THEME_SHARE = 0.01  # automatic splits never create a theme below 1 % …
 _MIN_THEME_SIZE = 3  # … or below 3 items
