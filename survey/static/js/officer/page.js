@@ -1,0 +1,110 @@
+/**
+ * Page helpers shared by the officer pages: translated messages, views, notices.
+ *
+ * Loaded before the support check has passed, so it keeps to old syntax (no BigInt, no `?.`,
+ * no `??`): a browser that cannot run the crypto modules must still be told why.
+ * Messages come from the template as data-* attributes of #o-text (no inline script under the
+ * strict CSP); `{name}` placeholders are filled here.
+ * @module officer/page
+ */
+
+/**
+ * A translated message: `key` is the data attribute's name without `data-` (`no-token` for
+ * `data-no-token`); `{name}` placeholders are replaced from `vars`.
+ */
+export function msg(key, vars) {
+  var el = document.getElementById('o-text');
+  var name = key.replace(/-([a-z])/g, function (m, c) { return c.toUpperCase(); });
+  var text = (el && el.dataset[name]) || key;
+  if (vars) {
+    text = text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole;
+    });
+  }
+  return text;
+}
+
+export function $(id) {
+  return document.getElementById(id);
+}
+
+/** Show one view (a top-level section with class o-view) and hide the others. */
+export function showView(id) {
+  var views = document.querySelectorAll('.o-view');
+  for (var i = 0; i < views.length; i++) views[i].hidden = views[i].id !== id;
+  var boot = $('boot');
+  if (boot) boot.hidden = true;
+  var view = $(id);
+  if (view) {
+    var heading = view.querySelector('h1, h2');
+    if (heading) {
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: true });
+    }
+    window.scrollTo(0, 0);
+  }
+}
+
+/**
+ * The message view: a title, one or more paragraphs, and optionally a retry button.
+ * @param {{title: string, lines: string[], retry?: function, link?: {href: string, text: string},
+ *   receipt?: string, kind?: string}} spec
+ */
+export function showMessage(spec) {
+  var view = $('v-message');
+  view.className = 'o-view o-message o-kind-' + (spec.kind || 'error');
+  $('m-title').textContent = spec.title;
+  var body = $('m-body');
+  body.textContent = '';
+  for (var i = 0; i < spec.lines.length; i++) {
+    var p = document.createElement('p');
+    p.textContent = spec.lines[i];
+    body.appendChild(p);
+  }
+  if (spec.receipt) {
+    var code = document.createElement('p');
+    code.className = 'o-receipt';
+    code.textContent = spec.receipt;
+    body.appendChild(code);
+  }
+  setButton($('m-retry'), spec.retry);
+  var link = $('m-link');
+  link.hidden = !spec.link;
+  if (spec.link) {
+    link.href = spec.link.href;
+    link.textContent = spec.link.text;
+  }
+  showView('v-message');
+}
+
+function setButton(button, action) {
+  button.hidden = !action;
+  button.onclick = action
+    ? function () {
+        button.disabled = true;
+        Promise.resolve(action()).then(
+          function () { button.disabled = false; },
+          function () { button.disabled = false; },
+        );
+      }
+    : null;
+}
+
+/** The page a browser without WebCrypto, BigInt … sees (reasons from support.js). */
+export function showUnsupported(reason) {
+  showMessage({
+    title: msg('unsupported-title'),
+    lines: [msg('unsupported-' + reason), msg('unsupported-advice')],
+  });
+}
+
+/** Show `text` in a polite status line of the current view. */
+export function setStatus(id, text) {
+  var el = $(id);
+  if (el) el.textContent = text;
+}
+
+/** Group a string in blocks of four for reading aloud: `abcd efgh …`. */
+export function groupsOfFour(text) {
+  return String(text).replace(/(.{4})(?=.)/g, '$1 ');
+}
