@@ -100,10 +100,11 @@ const QUIET = Object.freeze({ credentials: 'omit', referrerPolicy: 'no-referrer'
 const roundUrl = (roundId, endpoint) =>
   `/api/v1/rounds/${encodeURIComponent(roundId)}/${endpoint}`;
 
-async function call(url, init) {
-  let response;
+async function call(url, init, started) {
+  let response = null;
   try {
-    response = await fetch(url, { ...QUIET, ...init });
+    response = started ? await started : null;
+    response = response || (await fetch(url, { ...QUIET, ...init }));
   } catch {
     throw new NetworkError('fetch failed');
   }
@@ -120,9 +121,12 @@ async function call(url, init) {
   return body;
 }
 
-/** GET …/keys. */
-export function getKeys(roundId) {
-  return call(roundUrl(roundId, 'keys'), { method: 'GET' });
+/**
+ * GET …/keys. `started`, when given, is the same request already on its way (a Promise of a
+ * Response, or of null if it failed); it is used once, then forgotten.
+ */
+export function getKeys(roundId, started) {
+  return call(roundUrl(roundId, 'keys'), { method: 'GET' }, started);
 }
 
 /**

@@ -21,10 +21,13 @@ const CODE = /^[abcdefghjkmnpqrstuvwxyz23456789]{26}$/;
 
 export const normaliseCode = (text) => String(text || '').replace(/[\s-]+/g, '').toLowerCase();
 
-/** Entry point: `link` is what the fragment held ({r, c, fp}), already gone from the address bar. */
-export async function run(link) {
+/**
+ * Entry point: `link` is what the fragment held ({r, c, fp}), already gone from the address
+ * bar; `earlyKeys` the keys request the entry module started for it, if any.
+ */
+export async function run(link, earlyKeys) {
   if (!store.checkStorage()) return showFailure(new store.StorageUnavailable());
-  if (link.r && link.c) return start(link);
+  if (link.r && link.c) return start(link, earlyKeys);
   const pending = findPendingIssuance();
   if (pending) return start(pending);
   return showForm(link.r || '');
@@ -71,12 +74,17 @@ export function readForm(roundText, codeText) {
   return { r, c: normaliseCode(c), fp };
 }
 
-async function start(link) {
+async function start(link, earlyKeys) {
   showView('v-working');
   const roundId = link.r;
+  let started = earlyKeys;
   let keys;
   try {
-    keys = await withRetries(() => getKeys(roundId));
+    keys = await withRetries(() => {
+      const once = started;
+      started = null;
+      return getKeys(roundId, once);
+    });
   } catch (err) {
     return showFailure(err, () => start(link));
   }

@@ -25,13 +25,25 @@ window.addEventListener('hashchange', function () {
   window.location.reload();
 });
 
+// Ask for the round's keys while the crypto modules load (the token budget: DESIGN §5).
+// The same request the API module makes: no cookie, no Referer, no cache.
+function fetchKeysEarly(roundId) {
+  if (!/^[a-z0-9]{1,32}$/.test(roundId)) return null;
+  var url = '/api/v1/rounds/' + roundId + '/keys';
+  var quiet = { credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' };
+  return fetch(url, quiet).catch(function () {
+    return null; // the flow asks again, with its retries
+  });
+}
+
 var support = checkSupport();
 if (!support.ok) {
   showUnsupported(support.reason);
 } else {
+  var earlyKeys = link.r && link.c ? fetchKeysEarly(link.r) : null;
   import('./invite-flow.js')
     .then(function (flow) {
-      return flow.run(link);
+      return flow.run(link, earlyKeys);
     })
     .catch(function (err) {
       showMessage({ title: msg('generic-title'), lines: [msg('generic', { detail: String(err) })] });
