@@ -1,0 +1,62 @@
+"""Exports of a round's summary: Word, CSV, Markdown and JSON.
+
+Each writer is a pure function of a :class:`survey.summary.query.Summary`; :func:`render` picks
+one by format name for the download buttons and ``survey round export``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from survey.summary.query import Summary
+
+UTF8_BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    extension: str
+    mimetype: str
+    binary: bool
+
+
+FORMATS = {
+    "json": ExportFormat("json", "json", "application/json", False),
+    "csv": ExportFormat("csv", "csv", "text/csv; charset=utf-8", False),
+    "md": ExportFormat("md", "md", "text/markdown; charset=utf-8", False),
+    "docx": ExportFormat(
+        "docx",
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        True,
+    ),
+}
+
+
+def _writer(name: str) -> Callable[[Summary], str | bytes]:
+    from survey.exports import csv, docx, json, markdown
+
+    writers: dict[str, Callable[[Summary], str | bytes]] = {
+        "json": json.write_json,
+        "csv": csv.write_csv,
+        "md": markdown.write_markdown,
+        "docx": docx.write_docx,
+    }
+    return writers[name]
+
+
+def render(summary: Summary, name: str, *, bom: bool = False) -> bytes:
+    """The export in format ``name`` as bytes; ``bom`` puts a UTF-8 BOM before CSV (for Excel)."""
+    result = _writer(name)(summary)
+    if isinstance(result, bytes):
+        return result
+    if bom and name == "csv":
+        result = UTF8_BOM + result
+    return result.encode("utf-8")
+
+
+def filename(summary: Summary, name: str) -> str:
+    """An ASCII file name: the round id, never the title (which may be Chinese)."""
+    return f"summary-{summary.round_id}.{FORMATS[name].extension}"

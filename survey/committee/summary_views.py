@@ -1,0 +1,198 @@
+"""The committee's rounds, the unseal form, the grouped summary and its downloads."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from survey.auth.decorators import current_user, roles_required
+from survey.committee.blueprint import bp
+from survey.committee.forms import UnsealForm
+from survey.exports import FORMATS, filename, render
+from survey.extensions import db
+from survey.forms import attempt
+from survey.models import Round, User
+from survey.rounds.clock import utcnow
+from survey.rounds.errors import UnknownRound, WrongState
+from survey.rounds.lifecycle import close_if_due
+from survey.rounds.requirements import required_answers
+from survey.rounds.storage import StorageNotRewritten, rewrite_storage
+from survey.rounds.unseal import UnsealReport, below_minimum_message, unseal_round
+from survey.summary.chart import BarChart, bar_chart
+from survey.summary.labels import channel_label, fact_rows, status_label, theme_heading
+from survey.summary.query import Summary, build_summary, round_facts
+
+UNSEALED_STATES = ("summarising", "consulting", "final")
+# Functions the summary templates call.
+LABELS = {
+    "channel_label": channel_label,
+    "status_label": status_label,
+    "theme_heading": theme_heading,
+}
+MAX_QUERY = 100
+
+
+def signed_in() -> User:
+    user = current_user()
+    assert user is not None, "guarded by roles_required"
+    return user
+
+
+def committee_round(round_id: str) -> Round:
+    """A round of the user's own branch (404 otherwise), closed first if its deadline passed."""
+    user = signed_in()
+    round_ = db.session.scalar(select(Round).where(Round.public_id == round_id))
+    if round_ is None or round_.branch_id != user.branch_id:
+        raise UnknownRound()
+    if close_if_due(db.session, round_, now=utcnow()):
+        db.session.commit()
+    return round_
+
+
+def unsealed_round(round_id: str) -> Round:
+    round_ = committee_round(round_id)
+    if round_.state not in UNSEALED_STATES:
+        raise WrongState(_("This round has not been unsealed yet."))
+    return round_
+
+
+@bp.get("/rounds")
+@roles_required("committee")
+def rounds() -> str:
+    user = signed_in()
+    found = db.session.scalars(
+        select(Round)
+        .where(Round.branch_id == user.branch_id, Round.state != "draft")
+        .order_by(Round.created_on.desc(), Round.title, Round.public_id)
+    ).all()
+    waiting = [
+        r
+        for r in found
+        if r.state == "opening" and r.part1_confirmed and r.custodian2_id == user.id
+    ]
+    can_receive = "committee.receive_part" in current_app.view_functions
+    return render_template(
+        "committee/rounds.html", rounds=found, waiting=waiting if can_receive else []
+    )
+
+
+@bp.get("/rounds/<round_id>")
+@roles_required("committee")
+def round_summary(round_id: str) -> str:
+    return summary_page(committee_round(round_id), UnsealForm())[0]
+
+
+def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[str, int]:
+    """The round page: facts, then the unseal form (closed) or the grouped summary."""
+    query = request.args.get("q", "").strip()[:MAX_QUERY]
+    summary: Summary | None = None
+    charts: dict[int, BarChart] = {}
+    if round_.state in UNSEALED_STATES:
+        summary = build_summary(db.session, round_, query)
+        charts = {
+            section.id: bar_chart([(theme_heading(t), t.count) for t in section.themes])
+            for section in summary.sections
+        }
+        facts = summary.facts
+    else:
+        facts = round_facts(round_)
+    received, needed = round_.answers_at_close or 0, required_answers(round_)
+    below = below_minimum_message(received, needed) if received < needed else None
+    page = render_template(
+        "committee/round.html",
+        round=round_,
+        facts=fact_rows(facts),
+        summary=summary,
+        charts=charts,
+        query=query,
+        form=form,
+        below_minimum=below,
+        formats=FORMATS,
+        can_add_items=_can_add_items(),
+        **LABELS,
+    )
+    return page, status
+
+
+def _can_add_items() -> bool:
+    user = current_user()
+    return bool(
+        user is not None
+        and user.has_role("secretary")
+        and "secretary.channel_items" in current_app.view_functions
+    )
+
+
+@bp.post("/rounds/<round_id>/unseal")
+@roles_required("committee")
+def unseal(round_id: str) -> Response | tuple[str, int]:
+    round_ = committee_round(round_id)
+    form = UnsealForm()
+    if form.validate_on_submit():
+        report = attempt(
+            form,
+            unseal_round,
+            db.session,
+            round_,
+            form.part1.data or "",
+            form.part2.data or "",
+            now=utcnow(),
+            actor=signed_in(),
+        )
+        if report is not None:
+            db.session.commit()
+            rewrite_after_unseal()
+            flash(unsealed_message(report), "success")
+            return redirect(url_for("committee.round_summary", round_id=round_id))
+    return summary_page(round_, form, 400)
+
+
+def unsealed_message(report: UnsealReport) -> str:
+    message = _(
+        "Unsealed: %(answers)d answers opened, %(items)d opinion items in %(themes)d themes.",
+        answers=report.answers,
+        items=report.items,
+        themes=report.themes,
+    )
+    if report.unreadable:
+        message += " " + _(
+            "%(n)d answers could not be read; they are counted in the facts.", n=report.unreadable
+        )
+    if report.unknown_section_texts:
+        message += " " + _(
+            "%(n)d texts came under an unknown section and were put under other opinions.",
+            n=report.unknown_section_texts,
+        )
+    return message
+
+
+def rewrite_after_unseal() -> None:
+    """Rewrite the storage after the unseal transaction committed (see rounds.storage)."""
+    if not current_app.config.get("REWRITE_STORAGE_AFTER_UNSEAL", True):
+        return
+    try:
+        rewrite_storage(db.engine)
+    except StorageNotRewritten as error:
+        current_app.logger.error("storage not rewritten after unseal: %s", error)
+        flash(
+            _(
+                "The answers are unsealed, but the database file could not be rewritten yet, so"
+                " traces of the sealed answers may remain in it. Ask the administrator to"
+                " compact the database (VACUUM)."
+            ),
+            "warning",
+        )
+
+
+@bp.get("/rounds/<round_id>/export.<fmt>")
+@roles_required("committee")
+def export(round_id: str, fmt: str) -> Response:
+    if fmt not in FORMATS:
+        abort(404)
+    summary = build_summary(db.session, unsealed_round(round_id))
+    response = Response(render(summary, fmt, bom=True), mimetype=FORMATS[fmt].mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename(summary, fmt)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

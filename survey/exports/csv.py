@@ -1,0 +1,74 @@
+"""CSV export: one row per item, by section, theme and content.
+
+Any cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading
+apostrophe, so a spreadsheet never runs an item's text as a formula. The download adds a UTF-8
+byte-order mark so Excel reads the Chinese correctly (see :func:`survey.exports.render`).
+"""
+
+from __future__ import annotations
+
+import csv as csvlib
+import io
+
+from flask_babel import gettext as _
+
+from survey.summary.labels import channel_label, status_label, theme_heading
+from survey.summary.query import Summary
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """``'=1+1`` instead of ``=1+1``: spreadsheets show it as text."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def rows(summary: Summary) -> list[list[str]]:
+    table = [
+        [
+            _("Section"),
+            _("Theme"),
+            _("No."),
+            _("Opinion"),
+            _("Channel"),
+            _("Day"),
+            _("Status"),
+        ]
+    ]
+    for section in summary.sections:
+        number = 0
+        for theme in section.themes:
+            for item in theme.items:
+                number += 1
+                table.append(
+                    [
+                        section.title,
+                        theme_heading(theme),
+                        str(number),
+                        item.text,
+                        channel_label(item.channel),
+                        item.day.isoformat() if item.day else "",
+                        status_label(item.status),
+                    ]
+                )
+        for item in section.inactive:
+            table.append(
+                [
+                    section.title,
+                    "",
+                    "",
+                    item.text,
+                    channel_label(item.channel),
+                    item.day.isoformat() if item.day else "",
+                    status_label(item.status),
+                ]
+            )
+    return table
+
+
+def write_csv(summary: Summary) -> str:
+    out = io.StringIO()
+    writer = csvlib.writer(out, lineterminator="\r\n")
+    for row in rows(summary):
+        writer.writerow([neutralise(cell) for cell in row])
+    return out.getvalue()

@@ -1,0 +1,44 @@
+"""Markdown export: the round's facts, then per section and theme the numbered items."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+
+from survey.summary.labels import fact_rows, item_note, theme_heading
+from survey.summary.query import Summary
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def escape(text: str) -> str:
+    """Item text shown as written: Markdown and HTML characters are escaped, lines joined."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def write_markdown(summary: Summary) -> str:
+    lines = [
+        f"# {_('Summary table of solicited opinions')}",
+        "",
+        f"**{escape(summary.facts.title)}**",
+        "",
+    ]
+    lines += [f"- {label}: {escape(value)}" for label, value in fact_rows(summary.facts)]
+    for section in summary.sections:
+        lines += ["", f"## {escape(section.title)} ({section.count})"]
+        number = 0
+        for theme in section.themes:
+            lines += ["", f"### {escape(theme_heading(theme))} ({theme.count})", ""]
+            for item in theme.items:
+                number += 1
+                lines.append(f"{number}. {escape(item.text)}{item_note(item)}")
+        if section.inactive:
+            lines += [
+                "",
+                _(
+                    "%(n)d items marked duplicate or set aside are not listed.",
+                    n=len(section.inactive),
+                ),
+            ]
+    return "\n".join(lines) + "\n"

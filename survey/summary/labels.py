@@ -1,0 +1,78 @@
+"""Words shared by the committee's pages and every export, so they all say the same thing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from survey.summary.query import ItemView, RoundFacts, ThemeView
+
+
+def channel_label(channel: str) -> str:
+    return {
+        "survey": _("Online answer"),
+        "paper": _("Paper opinion form"),
+        "talk": _("One-to-one talk"),
+    }.get(channel, channel)
+
+
+def status_label(status: str) -> str:
+    return {
+        "active": _("Active"),
+        "duplicate": _("Duplicate"),
+        "set_aside": _("Set aside"),
+    }.get(status, status)
+
+
+def theme_heading(theme: ThemeView) -> str:
+    return theme.heading if theme.id is not None else _("Not in a theme")
+
+
+def day_text(day: date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+def count_text(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
+def item_note(item: ItemView) -> str:
+    """「（书面征求意见表，2026-11-20）」 after an item from another channel; empty otherwise."""
+    if item.channel == "survey":
+        return ""
+    return _("(%(channel)s, %(day)s)", channel=channel_label(item.channel), day=day_text(item.day))
+
+
+def fact_rows(facts: RoundFacts) -> list[tuple[str, str]]:
+    """The round's facts as (label, value): counts, reissues next to k, dates as days."""
+    rows = [
+        (_("Round"), facts.title),
+        (_("Branch"), facts.branch),
+        (_("Participants invited"), str(facts.invited)),
+        (_("Invitations used (reissued codes included)"), str(facts.invitations_used)),
+        (_("Answers received"), count_text(facts.answers)),
+        (
+            _("Reissued invitations"),
+            _(
+                "%(reissues)d (minimum k = %(k)d; unsealing needs %(needed)d)",
+                reissues=facts.reissues,
+                k=facts.min_answers,
+                needed=facts.required,
+            ),
+        ),
+        (_("Unreadable answers"), count_text(facts.unreadable)),
+        (
+            _("Texts under unknown sections (moved to other opinions)"),
+            count_text(facts.unknown_section_texts),
+        ),
+        (_("Opened on"), day_text(facts.opened_on)),
+        (_("Deadline"), day_text(facts.deadline_day)),
+        (_("Closed on"), day_text(facts.closed_on)),
+        (_("Unsealed on"), day_text(facts.unsealed_on)),
+    ]
+    if facts.state in ("summarising", "consulting", "final"):
+        rows.append((_("Opinion items"), str(facts.items)))
+        for channel, count in facts.channels.items():
+            rows.append((_("Items: %(channel)s", channel=channel_label(channel)), str(count)))
+    return rows
