@@ -1,0 +1,587 @@
+"""Unsealing a closed round through the real API, the committee's form and the command line.
+
+The helpers at the top build unsealed rounds for the other committee test modules.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from survey.crypto import opening, seal
+from survey.models import (
+    CATEGORIES,
+    Branch,
+    Invitation,
+    Member,
+    OpinionItem,
+    Round,
+    RoundEvent,
+    SealedAnswer,
+    SpentToken,
+    Theme,
+    User,
+)
+from survey.rounds import lifecycle
+from survey.rounds.clock import utcnow
+from survey.rounds.errors import WrongState
+from survey.rounds.unseal import BelowMinimum, unseal_round
+from survey.rounds.wire import b64u_decode
+from tests.conftest import on_postgres
+from tests.factories import log_in
+from tests.rounds_support import OfficerClient, make_collecting_round
+
+# The committed-database test rewrites storage itself; elsewhere the rolled-back test
+# transaction holds the database, so a VACUUM would only wait for it.
+NO_REWRITE = pytest.mark.settings(REWRITE_STORAGE_AFTER_UNSEAL=False)
+pytestmark = NO_REWRITE
+
+
+@pytest.fixture(autouse=True)
+def english(client: FlaskClient) -> None:
+    """Pages in English, so the tests read the messages as written in the code."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@dataclass
+class Collecting:
+    round: Round
+    parts: tuple[str, str]
+    officer: OfficerClient
+    codes: list[str]
+    section_ids: list[str]
+
+    def submit(self, answers: dict[int, str]) -> str:
+        """Obtain a token with the next unused code and send ``answers`` (by section index)."""
+        token, signature = self.officer.obtain_token(self.codes.pop(0))
+        keyed = {self.section_ids[i]: value for i, value in answers.items()}
+        return self.send(token, signature, self.officer.sealed(keyed))
+
+    def submit_sealed(self, sealed: bytes) -> str:
+        token, signature = self.officer.obtain_token(self.codes.pop(0))
+        return self.send(token, signature, sealed)
+
+    def send(self, token: bytes, signature: bytes, sealed: bytes) -> str:
+        response = self.officer.post("answers", self.officer.answer_body(token, signature, sealed))
+        assert response.status_code == 201, response.json
+        return str(response.json["receipt"])
+
+    def seal_public(self) -> bytes:
+        return b64u_decode(self.officer.fetch_keys()["seal_key"]["public"])
+
+
+def start_round(
+    app: Flask,
+    session: Session,
+    client: FlaskClient,
+    branch: Branch,
+    secretary: User,
+    second: User,
+    members: list[Member],
+    **settings: Any,
+) -> Collecting:
+    round_, parts = make_collecting_round(
+        app, session, branch, secretary, second, members, **settings
+    )
+    invitations = session.scalars(select(Invitation).where(Invitation.round_id == round_.id))
+    codes = [i.code for i in invitations if i.code]
+    officer = OfficerClient(client, round_.public_id)
+    sections = [s["id"] for s in officer.fetch_keys()["sections"]]
+    return Collecting(round_, parts, officer, codes, sections)
+
+
+def in_english(app: Flask) -> Any:
+    """A request context in English, for services whose refusals the tests read."""
+    return app.test_request_context(headers={"Accept-Language": "en"})
+
+
+def close(app: Flask, session: Session, round_: Round, actor: User) -> None:
+    with app.app_context():
+        session.refresh(round_)
+        lifecycle.close_round(session, round_, actor, now=utcnow())
+        session.flush()
+
+
+def unseal(app: Flask, session: Session, round_: Round, parts: tuple[str, str]) -> Any:
+    with app.app_context():
+        report = unseal_round(session, round_, *parts, now=utcnow(), actor=None)
+        session.flush()
+    return report
+
+
+# Realistic answers: several points per answer, in traditional script and full width too.
+SAMPLE_ANSWERS: list[dict[int, str]] = [
+    {0: "1. 值班安排要更合理，夜班后应保证休息\n2. 业务培训太少，希望每季度组织一次"},
+    {0: "值班表经常临时调整，影响家庭安排", 1: "希望书记多到基层所队走访，听取民警意见"},
+    {0: "（一）执法培训形式单一（二）值班备勤室条件差，需要改善"},
+    {0: "業務培訓應該結合實戰案例", 2: "支部活动要结合业务工作，少搞形式"},
+    {0: "夜間值班人手不足，警力配置要優化；輔警培訓也需要加強管理"},
+    {1: "ＡＢＣ书记在会上多听取不同意见", 2: "其他：食堂伙食可以改善"},
+    {0: "值班补休制度落实不到位"},
+]
+
+
+def build_unsealed(
+    app: Flask,
+    session: Session,
+    client: FlaskClient,
+    branch: Branch,
+    secretary: User,
+    second: User,
+    members: list[Member],
+    answers: list[dict[int, str]] = SAMPLE_ANSWERS,
+) -> Round:
+    """A round unsealed through the real API and the unseal service."""
+    collecting = start_round(app, session, client, branch, secretary, second, members)
+    for answer in answers:
+        collecting.submit(answer)
+    close(app, session, collecting.round, secretary)
+    unseal(app, session, collecting.round, collecting.parts)
+    session.refresh(collecting.round)
+    return collecting.round
+
+
+# --- fixtures of this module --------------------------------------------------------------
+
+
+def make_branch_people(make_member: Callable[..., Member]) -> list[Member]:
+    """Two committee members (each gets a section of the form) and twelve officers to invite."""
+    make_member("张明", posts=("secretary",))
+    make_member("李强", posts=("discipline",))
+    return [make_member(f"民警{i}", category=CATEGORIES[i % 3]) for i in range(12)]
+
+
+@pytest.fixture
+def members(make_member: Callable[..., Member]) -> list[Member]:
+    return make_branch_people(make_member)
+
+
+@pytest.fixture
+def collecting(
+    app: Flask,
+    session: Session,
+    client: FlaskClient,
+    branch: Branch,
+    secretary: User,
+    committee_user: User,
+    members: list[Member],
+) -> Collecting:
+    return start_round(app, session, client, branch, secretary, committee_user, members)
+
+
+def closed_with(
+    app: Flask, session: Session, collecting: Collecting, secretary: User, n: int
+) -> Collecting:
+    for i in range(n):
+        collecting.submit(SAMPLE_ANSWERS[i % len(SAMPLE_ANSWERS)])
+    close(app, session, collecting.round, secretary)
+    return collecting
+
+
+def post_unseal(client: FlaskClient, round_: Round, part1: str, part2: str) -> Any:
+    return client.post(
+        f"/committee/rounds/{round_.public_id}/unseal", data={"part1": part1, "part2": part2}
+    )
+
+
+def sealed_count(session: Session, round_: Round) -> int:
+    return len(
+        session.scalars(select(SealedAnswer).where(SealedAnswer.round_id == round_.id)).all()
+    )
+
+
+# --- the happy path --------------------------------------------------------------------------
+
+
+def test_unseal_through_the_web_form(
+    app: Flask,
+    session: Session,
+    collecting: Collecting,
+    secretary: User,
+    client: FlaskClient,
+) -> None:
+    receipts = [collecting.submit(answer) for answer in SAMPLE_ANSWERS]
+    close(app, session, collecting.round, secretary)
+    log_in(client, secretary.username)
+    part1, part2 = collecting.parts
+    response = post_unseal(client, collecting.round, part1, part2)
+    assert response.status_code == 302, response.data.decode()
+    round_ = collecting.round
+    session.expire_all()
+    assert round_.state == "summarising"
+    assert round_.unsealed_on is not None
+    assert round_.seal_key_wrapped is None
+    assert round_.unreadable_answers == 0 and round_.unknown_section_texts == 0
+    assert sealed_count(session, round_) == 0
+    spent = session.scalars(select(SpentToken).where(SpentToken.round_id == round_.id)).all()
+    assert sorted(s.spent_key.hex() for s in spent) == sorted(receipts)  # receipts stay
+    assert all(s.sealed_hash is None for s in spent)
+    items = session.scalars(select(OpinionItem).where(OpinionItem.round_id == round_.id)).all()
+    texts = {item.text for item in items}
+    assert "值班安排要更合理，夜班后应保证休息" in texts  # numbered list split
+    assert "业务培训太少，希望每季度组织一次" in texts
+    assert "业务培训应该结合实战案例" in texts  # traditional → simplified
+    assert any(t.startswith("ABC书记") for t in texts)  # full width → half width
+    assert not any(ch in t for t in texts for ch in "業務訓ＡＢＣ")
+    assert all(item.channel == "survey" and item.day is None for item in items)
+    assert all(item.theme_id is not None for item in items)
+    assert session.scalars(select(Theme).where(Theme.round_id == round_.id)).all()
+    logged = session.scalars(
+        select(RoundEvent).where(RoundEvent.round_id == round_.id, RoundEvent.kind == "unsealed")
+    ).one()
+    assert logged.detail == {
+        "answers": 7,
+        "unreadable": 0,
+        "unknown_section_texts": 0,
+        "items": len(items),
+        "themes": logged.detail["themes"],
+    }
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "值班安排要更合理" in page
+
+
+def test_parts_in_either_order_and_case_without_dashes(
+    app: Flask, session: Session, collecting: Collecting, secretary: User, client: FlaskClient
+) -> None:
+    closed_with(app, session, collecting, secretary, 5)
+    log_in(client, secretary.username)
+    part1, part2 = collecting.parts
+    response = post_unseal(client, collecting.round, part2.lower().replace("-", ""), part1.lower())
+    assert response.status_code == 302
+    session.expire_all()
+    assert collecting.round.state == "summarising"
+
+
+def test_the_second_custodian_can_unseal_too(
+    app: Flask,
+    session: Session,
+    collecting: Collecting,
+    secretary: User,
+    committee_user: User,
+    client: FlaskClient,
+) -> None:
+    closed_with(app, session, collecting, secretary, 5)
+    log_in(client, committee_user.username)
+    response = post_unseal(client, collecting.round, *collecting.parts)
+    assert response.status_code == 302
+
+
+# --- refusals: nothing changes ------------------------------------------------------------
+
+
+def assert_unchanged(session: Session, round_: Round, sealed: int) -> None:
+    session.expire_all()
+    assert round_.state == "closed"
+    assert round_.seal_key_wrapped is not None
+    assert sealed_count(session, round_) == sealed
+    assert not session.scalars(select(OpinionItem).where(OpinionItem.round_id == round_.id)).all()
+
+
+def test_below_the_minimum_is_refused_with_a_clear_message(
+    app: Flask, session: Session, collecting: Collecting, secretary: User, client: FlaskClient
+) -> None:
+    closed_with(app, session, collecting, secretary, 4)
+    log_in(client, secretary.username)
+    page = client.get(f"/committee/rounds/{collecting.round.public_id}").data.decode()
+    assert "4 answers were received and at least 5 valid answers are needed" in page
+    assert 'name="part1"' not in page  # no form to fill in
+    response = post_unseal(client, collecting.round, *collecting.parts)
+    assert response.status_code == 400
+    assert "at least 5 valid answers are needed" in response.data.decode()
+    assert_unchanged(session, collecting.round, 4)
+
+
+def test_a_committee_member_among_participants_raises_the_minimum(
+    app: Flask,
+    session: Session,
+    client: FlaskClient,
+    branch: Branch,
+    secretary: User,
+    committee_user: User,
+    members: list[Member],
+    make_member: Callable[..., Member],
+) -> None:
+    member_on_committee = make_member("委员甲", posts=("publicity",))
+    collecting = start_round(
+        app, session, client, branch, secretary, committee_user, [*members, member_on_committee]
+    )
+    closed_with(app, session, collecting, secretary, 5)
+    with in_english(app), pytest.raises(BelowMinimum, match="at least 6 valid answers"):
+        unseal_round(session, collecting.round, *collecting.parts, now=utcnow(), actor=None)
+
+
+@pytest.mark.parametrize(
+    ("which", "message"),
+    [
+        ("wrong2", "Part 2 does not open this round"),
+        ("wrong1", "Part 1 does not open this round"),
+        ("typo1", "Part 1 is mistyped"),
+        ("typo2", "Part 2 is mistyped"),
+        ("same", "The same part was typed twice"),
+    ],
+)
+def test_a_wrong_or_mistyped_part_names_the_part_and_changes_nothing(
+    app: Flask,
+    session: Session,
+    collecting: Collecting,
+    secretary: User,
+    client: FlaskClient,
+    which: str,
+    message: str,
+) -> None:
+    closed_with(app, session, collecting, secretary, 5)
+    part1, part2 = collecting.parts
+    typed = {
+        "wrong2": (part1, opening.new_part(2)),
+        "wrong1": (opening.new_part(1), part2),
+        "typo1": (mistype(part1), part2),
+        "typo2": (part1, mistype(part2)),
+        "same": (part1, part1),
+    }[which]
+    log_in(client, secretary.username)
+    response = post_unseal(client, collecting.round, *typed)
+    assert response.status_code == 400
+    assert message in response.data.decode()
+    assert_unchanged(session, collecting.round, 5)
+
+
+def mistype(part: str) -> str:
+    """Swap two different neighbouring symbols: the check character catches it."""
+    chars = list(part)
+    for i in range(5, len(chars) - 1):
+        if chars[i] != chars[i + 1] and "-" not in (chars[i], chars[i + 1]):
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+            return "".join(chars)
+    raise AssertionError("no two different neighbours")
+
+
+def test_only_closed_rounds_can_be_unsealed(
+    app: Flask, session: Session, collecting: Collecting
+) -> None:
+    collecting.submit(SAMPLE_ANSWERS[0])
+    with in_english(app), pytest.raises(WrongState, match="Only a closed round"):
+        unseal_round(session, collecting.round, *collecting.parts, now=utcnow(), actor=None)
+
+
+# --- unreadable answers and unknown sections -----------------------------------------------
+
+
+def unreadable_sealed(collecting: Collecting) -> tuple[bytes, bytes]:
+    """Garbage of a valid sealed size, and a sealed plaintext that does not parse."""
+    garbage = secrets.token_bytes(seal.SEALED_SIZES[0])
+    bad_plaintext = b'{"v": 1, "answers": ["not", "an", "object"]}'.ljust(4096, b" ")
+    not_parsing = seal.seal(
+        collecting.seal_public(), bad_plaintext, seal.answer_info(collecting.round.public_id)
+    )
+    return garbage, not_parsing
+
+
+def test_unreadable_answers_are_counted_and_reported(
+    app: Flask, session: Session, collecting: Collecting, secretary: User, client: FlaskClient
+) -> None:
+    for sealed in unreadable_sealed(collecting):
+        collecting.submit_sealed(sealed)
+    closed_with(app, session, collecting, secretary, 5)
+    log_in(client, secretary.username)
+    response = post_unseal(client, collecting.round, *collecting.parts)
+    assert response.status_code == 302
+    session.expire_all()
+    assert collecting.round.unreadable_answers == 2
+    assert collecting.round.answers_at_close == 7
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "2 answers could not be read" in page  # the flash
+    assert "Unreadable answers" in page or "无法读取" in page
+
+
+def test_unreadable_answers_do_not_count_toward_the_minimum(
+    app: Flask, session: Session, collecting: Collecting, secretary: User
+) -> None:
+    for sealed in unreadable_sealed(collecting):
+        collecting.submit_sealed(sealed)
+    closed_with(app, session, collecting, secretary, 4)  # 6 received, 4 readable
+    with in_english(app), pytest.raises(BelowMinimum, match="Only 4 answers could be read"):
+        unseal_round(session, collecting.round, *collecting.parts, now=utcnow(), actor=None)
+    assert_unchanged(session, collecting.round, 6)
+
+
+def test_text_under_an_unknown_section_goes_to_other_opinions(
+    app: Flask, session: Session, collecting: Collecting, secretary: User
+) -> None:
+    known = {collecting.section_ids[0]: "值班安排要更合理"}
+    token, signature = collecting.officer.obtain_token(collecting.codes.pop(0))
+    sealed = collecting.officer.sealed({**known, "nosuchsection": "食堂的饭菜要改善"})
+    collecting.send(token, signature, sealed)
+    closed_with(app, session, collecting, secretary, 5)
+    report = unseal(app, session, collecting.round, collecting.parts)
+    assert report.unknown_section_texts == 1
+    item = session.scalars(select(OpinionItem).where(OpinionItem.text == "食堂的饭菜要改善")).one()
+    assert item.section.kind == "other"
+    assert item.section.title == "其他意见建议"
+    assert collecting.round.unknown_section_texts == 1
+
+
+# --- no arrival order ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def insert_order() -> Iterator[list[str]]:
+    """The texts of items in the order the ORM inserts them."""
+    seen: list[str] = []
+
+    def record(_mapper: Any, _connection: Any, target: OpinionItem) -> None:
+        seen.append(target.text)
+
+    event.listen(OpinionItem, "before_insert", record)
+    yield seen
+    event.remove(OpinionItem, "before_insert", record)
+
+
+def numbered_answers(n: int, points: int) -> list[dict[int, str]]:
+    return [
+        {0: "\n".join(f"{p + 1}. 第{a:02d}份意见的第{p + 1}点关于值班安排" for p in range(points))}
+        for a in range(n)
+    ]
+
+
+def answer_number(item_text: str) -> int:
+    return int(item_text[1:3])
+
+
+def test_items_of_all_answers_are_shuffled_together(
+    app: Flask,
+    session: Session,
+    collecting: Collecting,
+    secretary: User,
+    insert_order: list[str],
+) -> None:
+    for answer in numbered_answers(10, 3):
+        collecting.submit(answer)
+    close(app, session, collecting.round, secretary)
+    unseal(app, session, collecting.round, collecting.parts)
+    assert len(insert_order) == 30
+    numbers = [answer_number(t) for t in insert_order]
+    # Without a shuffle over all items, each answer's three items are written next to each other.
+    together = sum(
+        1 for a in range(10) if _contiguous([i for i, n in enumerate(numbers) if n == a])
+    )
+    assert together < 5, numbers
+    assert numbers != sorted(numbers)
+
+
+def _contiguous(positions: list[int]) -> bool:
+    return positions == list(range(positions[0], positions[0] + len(positions)))
+
+
+def kendall_tau(values: list[int]) -> float:
+    n = len(values)
+    concordant = sum(
+        1 if values[i] < values[j] else -1
+        for i in range(n)
+        for j in range(i + 1, n)
+        if values[i] != values[j]
+    )
+    return concordant / (n * (n - 1) / 2)
+
+
+def physical_order(session: Session, round_: Round) -> list[str]:
+    """Item texts in storage order: ctid on PostgreSQL; the table's own order on SQLite."""
+    if on_postgres():
+        sql = "SELECT text FROM opinion_items WHERE round_id = :r ORDER BY ctid"
+    else:
+        sql = "SELECT text FROM opinion_items WHERE round_id = :r"
+    return list(session.execute(text(sql), {"r": round_.id}).scalars())
+
+
+def test_storage_order_does_not_follow_arrival(
+    app: Flask, session: Session, collecting: Collecting, secretary: User
+) -> None:
+    for answer in numbered_answers(12, 1):
+        collecting.submit(answer)
+    close(app, session, collecting.round, secretary)
+    unseal(app, session, collecting.round, collecting.parts)
+    stored = [answer_number(t) for t in physical_order(session, collecting.round)]
+    assert sorted(stored) == list(range(12))
+    # A random order of 12 has |tau| > 0.7 with probability below 1e-3.
+    assert abs(kendall_tau(stored)) < 0.7, stored
+    if not on_postgres():
+        with pytest.raises(OperationalError):
+            session.execute(text("SELECT rowid FROM opinion_items")).all()
+        ids = list(session.execute(text("SELECT id FROM opinion_items")).scalars())
+        assert ids == sorted(ids)  # stored by the random key itself (WITHOUT ROWID)
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def test_cli_unseal_reads_both_parts_from_stdin(
+    app: Flask, session: Session, collecting: Collecting, secretary: User, runner: Any
+) -> None:
+    from survey.cli.round_summary import unseal_command
+
+    closed_with(app, session, collecting, secretary, 5)
+    part1, part2 = collecting.parts
+    result = runner.invoke(
+        unseal_command,
+        [collecting.round.public_id],
+        input=f"{part2.lower()}\n{part1.replace('-', '')}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "answers 5" in result.stdout
+    session.expire_all()
+    assert collecting.round.state == "summarising"
+
+
+@pytest.mark.settings(BABEL_DEFAULT_LOCALE="en")
+def test_cli_unseal_wrong_part_exits_non_zero(
+    app: Flask, session: Session, collecting: Collecting, secretary: User, runner: Any
+) -> None:
+    from survey.cli.round_summary import unseal_command
+
+    closed_with(app, session, collecting, secretary, 5)
+    result = runner.invoke(
+        unseal_command,
+        [collecting.round.public_id],
+        input=f"{collecting.parts[0]} {opening.new_part(2)}",
+    )
+    assert result.exit_code != 0
+    assert "Part 2 does not open this round" in result.output
+    result = runner.invoke(unseal_command, [collecting.round.public_id], input="only-one-part")
+    assert result.exit_code != 0 and "two parts" in result.output
+    assert_unchanged(session, collecting.round, 5)
+
+
+def test_cli_unseal_unknown_round(runner: Any) -> None:
+    from survey.cli.round_summary import unseal_command
+
+    result = runner.invoke(unseal_command, ["nosuchround"], input="a b")
+    assert result.exit_code != 0
+
+
+def test_a_failing_grouping_does_not_stop_the_unseal(
+    app: Flask,
+    session: Session,
+    collecting: Collecting,
+    secretary: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_args: Any, **_kw: Any) -> None:
+        raise RuntimeError("grouping bug")
+
+    monkeypatch.setattr("survey.summary.themes.group_opinions", broken)
+    closed_with(app, session, collecting, secretary, 5)
+    report = unseal(app, session, collecting.round, collecting.parts)
+    assert report.themes == 0 and report.items > 0
+    items = session.scalars(
+        select(OpinionItem).where(OpinionItem.round_id == collecting.round.id)
+    ).all()
+    assert items and all(item.theme_id is None for item in items)
+    assert collecting.round.state == "summarising"
