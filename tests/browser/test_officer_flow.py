@@ -414,14 +414,55 @@ def test_closed_round_wipes_the_phone_and_tells_whether_the_invitation_was_used(
     shot(page, "2-closed-invitation-status")
 
 
+@pytest.mark.parametrize(
+    ("old_browser", "reason"),
+    [
+        ("delete globalThis.BigInt", "no-bigint"),
+        (
+            "Object.defineProperty(globalThis.crypto, 'subtle', {get: () => undefined})",
+            "no-webcrypto",
+        ),
+    ],
+)
 def test_old_browser_is_told_why(
-    page: Any, open_round: OpenRound, shot: Callable[..., Any]
+    phone_page: Any, open_round: OpenRound, shot: Callable[..., Any], old_browser: str, reason: str
 ) -> None:
-    page.add_init_script("delete globalThis.BigInt")
+    page = phone_page
+    page.add_init_script(old_browser)
     page.goto(open_round.link(open_round.codes[0]))
     view(page, "v-message")
     body = page.locator("#m-body").inner_text()
-    assert text_of(page, "unsupported-no-bigint") in body
+    assert text_of(page, f"unsupported-{reason}") in body
     assert text_of(page, "unsupported-advice") in body
     assert page.evaluate("location.hash") == ""
-    shot(page, "unsupported")
+    shot(page, f"unsupported-{reason}")
+
+
+def test_narrowest_phone_and_a_browser_without_token(
+    browser: Any, open_round: OpenRound, shot: Callable[..., Any]
+) -> None:
+    """360 px wide: every step fits; /a/ opened without a token says to open the invitation."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{open_round.url}/a/{open_round.round_id}")
+        view(page, "v-message")
+        assert page.locator("#m-title").inner_text() == text_of(page, "no-token-title")
+        check_layout(page)
+        obtain_token(page, open_round, open_round.codes[4])
+        check_layout(page)
+        shot(page, "360px-write")
+        write_and_review(page)
+        check_layout(page)
+        page.click("#send")
+        view(page, "v-done")
+        check_layout(page)
+        shot(page, "360px-receipt")
+    finally:
+        context.close()
