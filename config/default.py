@@ -45,6 +45,9 @@ RATELIMIT_ENABLED = True
 # Failed-login throttles: per account and per client address.
 LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
 LOGIN_LIMIT_PER_CLIENT = "30 per 15 minutes"
+# Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust nothing).
+# Behind one, 1 lets the per-client login limit see the real client instead of the proxy.
+TRUSTED_PROXIES = 0
 # Global (never per address) limits on the officers' API.
 TOKEN_RATE_LIMIT = "600 per minute"
 ANSWER_RATE_LIMIT = "600 per minute"

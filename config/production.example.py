@@ -54,6 +54,10 @@ RATELIMIT_ENABLED = True
 LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
 # LOGIN_LIMIT_PER_CLIENT: failed logins allowed from one client address in a window.
 LOGIN_LIMIT_PER_CLIENT = "30 per 15 minutes"
+# TRUSTED_PROXIES: how many reverse proxies (load balancer, nginx) stand in front of the app and set
+# X-Forwarded-For and X-Forwarded-Proto. Set it exactly: too low and every login seems to come from
+# the proxy (one client for the throttle); too high and clients can forge their address.
+TRUSTED_PROXIES = 1
 # TOKEN_RATE_LIMIT: token issuances per window for the whole site (global, never per address).
 TOKEN_RATE_LIMIT = "600 per minute"
 # ANSWER_RATE_LIMIT: answers accepted per window for the whole site (global, never per address).

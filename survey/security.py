@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey.compression import install_compression
 from survey.config import secret_key_problem
@@ -77,6 +78,10 @@ class QuietRequestLogFilter(logging.Filter):
 def install_request_hooks(app: Flask) -> None:
     """Refuse to serve without a secret key; add security headers to every response."""
     app.session_interface = StaffSessionInterface()
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # The client address (login throttle) and scheme (Secure cookies) as the proxies saw them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     werkzeug_logger = logging.getLogger("werkzeug")
     if not any(isinstance(f, QuietRequestLogFilter) for f in werkzeug_logger.filters):
         werkzeug_logger.addFilter(QuietRequestLogFilter())

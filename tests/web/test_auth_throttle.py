@@ -83,3 +83,37 @@ def test_viewing_the_login_page_is_never_throttled(client: FlaskClient, secretar
 @pytest.mark.settings(RATELIMIT_ENABLED=False, LOGIN_LIMIT_PER_ACCOUNT="2 per minute")
 def test_throttling_is_off_when_disabled(client: FlaskClient, secretary: User) -> None:
     assert [attempt(client, "secretary", "wrong password") for _ in range(4)] == [200] * 4
+
+
+@pytest.mark.settings(
+    RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_CLIENT="2 per minute", TRUSTED_PROXIES=1
+)
+def test_behind_a_proxy_clients_are_told_apart_by_forwarded_for(
+    client: FlaskClient, secretary: User
+) -> None:
+    def through_proxy(forwarded_for: str) -> int:
+        return client.post(
+            "/auth/login",
+            data={"username": f"nobody-{forwarded_for}", "password": "wrong password"},
+            environ_base={"REMOTE_ADDR": "10.0.0.254"},
+            headers={"X-Forwarded-For": forwarded_for},
+        ).status_code
+
+    assert [through_proxy("203.0.113.7") for _ in range(3)] == [200, 200, 429]
+    assert through_proxy("198.51.100.9") == 200, "another client behind the same proxy"
+
+
+@pytest.mark.settings(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_CLIENT="2 per minute")
+def test_without_trusted_proxies_forwarded_for_is_ignored(
+    client: FlaskClient, secretary: User
+) -> None:
+    codes = [
+        client.post(
+            "/auth/login",
+            data={"username": f"nobody{n}", "password": "wrong password"},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        ).status_code
+        for n in range(3)
+    ]
+    assert codes == [200, 200, 429], "a forged header does not buy new attempts"
