@@ -1,6 +1,6 @@
 """Benchmark of the officer's phone experience against its budgets (DESIGN.md §5).
 
-    .venv/bin/python bench/officer_page.py [--runs 5]
+    .venv/bin/python bench/officer_page.py [--runs 7]
 
 Starts its own server on a free port, with a temporary SQLite database holding one collecting
 round, and drives real Chromium (/usr/bin/chromium) as a Pixel 7 through the invitation link:
@@ -236,7 +236,7 @@ def report(first: Traffic, totals: list[tuple[float, float]]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="token timings to take the median of")
+    parser.add_argument("--runs", type=int, default=7, help="token timings to take the median of")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 

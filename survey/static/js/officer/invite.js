@@ -36,14 +36,23 @@ function fetchKeysEarly(roundId) {
   });
 }
 
+// This module runs as soon as it has loaded (async), before the page has finished loading
+// its style sheets; the page itself is touched only once the document is parsed.
+var documentParsed = new Promise(function (resolve) {
+  if (document.readyState !== 'loading') resolve();
+  else document.addEventListener('DOMContentLoaded', resolve);
+});
+
 var support = checkSupport();
 if (!support.ok) {
-  showUnsupported(support.reason);
+  documentParsed.then(function () {
+    showUnsupported(support.reason);
+  });
 } else {
   var earlyKeys = link.r && link.c ? fetchKeysEarly(link.r) : null;
-  import('./invite-flow.js')
-    .then(function (flow) {
-      return flow.run(link, earlyKeys);
+  Promise.all([import('./invite-flow.js'), documentParsed])
+    .then(function (loaded) {
+      return loaded[0].run(link, earlyKeys);
     })
     .catch(function (err) {
       showMessage({ title: msg('generic-title'), lines: [msg('generic', { detail: String(err) })] });
