@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from survey.cli.round_summary import export_command, unseal_command
 from survey.cli.support import reports_domain_errors
 from survey.config import secret_key_bytes
 from survey.extensions import db
@@ -217,3 +218,8 @@ def discard_command(round_id: str) -> None:
     lifecycle.discard_round(db.session, round_, None, now=utcnow())
     db.session.commit()
     click.echo("discarded")
+
+
+# ``round unseal`` and ``round export`` live beside the summary they produce.
+round_group.add_command(unseal_command)
+round_group.add_command(export_command)
