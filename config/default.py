@@ -66,3 +66,6 @@ OPENING_ARGON2_TIME_COST = 3
 # Longest answer per section, in Unicode code points (the page also keeps the whole answer
 # within the largest sealed size).
 ANSWER_MAX_CHARS = 2000
+
+# Seconds phones and browsers may reuse static files (scripts, styles) without asking again.
+SEND_FILE_MAX_AGE_DEFAULT = 3600

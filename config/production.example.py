@@ -76,3 +76,7 @@ OPENING_ARGON2_TIME_COST = 3
 
 # ANSWER_MAX_CHARS: the longest answer to one section, in characters, announced to the phone page.
 ANSWER_MAX_CHARS = 2000
+
+# SEND_FILE_MAX_AGE_DEFAULT: seconds browsers reuse static files without asking again (saves a
+# round trip per file on a slow mobile network; after an upgrade, old files may linger that long).
+SEND_FILE_MAX_AGE_DEFAULT = 3600

@@ -58,7 +58,8 @@ def slips(round_id: str) -> Response:
         "secretary/slips.html",
         round=round_,
         pages=pages,
-        address=public_url.rstrip("/") + "/i",
+        # Typing a code by hand needs the round too: the page reads it from this fragment.
+        address=public_url.rstrip("/") + "/i#r=" + round_.public_id,
         fingerprint=fingerprint_groups(round_.fingerprint),
     )
     return Response(html, headers={"Cache-Control": "no-store"})

@@ -244,6 +244,7 @@ def test_slips_and_csv(
     slips = as_secretary.get(f"/secretary/rounds/{round_id}/slips").data.decode()
     assert slips.count('class="slip"') == 9 and slips.count('class="sheet"') == 2
     assert slips.count("<svg") == 9 and "style=" not in slips
+    assert f"/i#r={round_id}" in slips, "a code typed by hand needs its round"
     csv_text = as_secretary.get(f"/secretary/rounds/{round_id}/invitations.csv").data.decode(
         "utf-8"
     )
