@@ -201,6 +201,10 @@ def test_a_passed_deadline_closes_the_round_when_touched(
     closed = session.scalars(select(RoundEvent).where(RoundEvent.kind == "closed")).one()
     assert closed.actor_id is None and closed.detail == {"reason": "deadline"}
     pk = officer.public_key()
-    blinded = blindrsa.blind(pk, blindrsa.prepare(blindrsa.build_token_message(collecting.public_id)))
-    late = officer.post("tokens", {"invitation": code, "blinded_msg": b64u_encode(blinded.blinded_msg)})
+    blinded = blindrsa.blind(
+        pk, blindrsa.prepare(blindrsa.build_token_message(collecting.public_id))
+    )
+    late = officer.post(
+        "tokens", {"invitation": code, "blinded_msg": b64u_encode(blinded.blinded_msg)}
+    )
     assert late.status_code == 410 and late.json["error"] == "round_not_collecting"
