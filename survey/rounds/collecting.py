@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
@@ -45,8 +46,26 @@ def _rsa_modulus_bytes(round_: Round) -> tuple[int, int]:
     return n, (n.bit_length() + 7) // 8
 
 
-def issue_token(session: Session, round_: Round, body: dict[str, Any], secret: bytes) -> bytes:
-    """Check the invitation, record it as used (no time), return the blind signature."""
+@dataclass(frozen=True)
+class PendingSignature:
+    """An invitation already recorded as used, and what is needed to sign for it.
+
+    The caller commits first and signs afterwards, so the slow RSA operation never holds the
+    database's write lock. That is safe: after a failure between the two, the same blinded
+    message asks again and gets the same signature.
+    """
+
+    round_id: str
+    wrapped_key: bytes
+    blinded_msg: bytes
+
+    def sign(self, secret: bytes) -> bytes:
+        key = keywrap.unwrap_token_key(self.wrapped_key, secret, self.round_id)
+        return blindrsa.blind_sign(key, self.blinded_msg)
+
+
+def issue_token(session: Session, round_: Round, body: dict[str, Any]) -> PendingSignature:
+    """Check the invitation and record it as used (no time); the signature comes after commit."""
     if round_.state != "collecting" or round_.token_key_wrapped is None:
         raise RoundNotCollecting()
     blinded = _field_bytes(body, "blinded_msg")
@@ -57,10 +76,8 @@ def issue_token(session: Session, round_: Round, body: dict[str, Any], secret: b
     if len(blinded) != k or int.from_bytes(blinded, "big") >= n:  # RFC 9474 §4.3 step 1-2
         raise Malformed("blinded_msg must be an integer below n, k bytes long")
     invitation = _find_invitation(session, round_, code)
-    blinded_hash = hashlib.sha256(blinded).digest()
-    _claim(session, invitation, blinded_hash)
-    key = keywrap.unwrap_token_key(round_.token_key_wrapped, secret, round_.public_id)
-    return blindrsa.blind_sign(key, blinded)
+    _claim(session, invitation, hashlib.sha256(blinded).digest())
+    return PendingSignature(round_.public_id, round_.token_key_wrapped, blinded)
 
 
 def _find_invitation(session: Session, round_: Round, typed: str) -> Invitation:
