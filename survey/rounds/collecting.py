@@ -75,37 +75,40 @@ def issue_token(session: Session, round_: Round, body: dict[str, Any]) -> Pendin
     n, k = _rsa_modulus_bytes(round_)
     if len(blinded) != k or int.from_bytes(blinded, "big") >= n:  # RFC 9474 §4.3 step 1-2
         raise Malformed("blinded_msg must be an integer below n, k bytes long")
-    invitation = _find_invitation(session, round_, code)
-    _claim(session, invitation, hashlib.sha256(blinded).digest())
+    _claim(session, round_, code, hashlib.sha256(blinded).digest())
     return PendingSignature(round_.public_id, round_.token_key_wrapped, blinded)
 
 
-def _find_invitation(session: Session, round_: Round, typed: str) -> Invitation:
-    invitation = session.scalar(select(Invitation).where(Invitation.code == normalise_code(typed)))
+def _claim(session: Session, round_: Round, typed: str, blinded_hash: bytes) -> None:
+    """Record the invitation as used for this blinded message; the same message may ask again.
+
+    One conditional UPDATE does it on the usual path; only a refusal looks further, in the
+    order of DESIGN.md section 6 (unknown, reissued, then used by another message).
+    """
+    code = normalise_code(typed)
+    claimed = session.execute(
+        update(Invitation)
+        .where(
+            Invitation.round_id == round_.id,
+            Invitation.code == code,
+            Invitation.used.is_(False),
+            Invitation.superseded.is_(False),
+        )
+        .values(used=True, blinded_hash=blinded_hash)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    invitation = session.scalar(select(Invitation).where(Invitation.code == code))
     if invitation is None or invitation.round_id != round_.id:
         raise UnknownInvitation()
     if invitation.superseded:
         raise InvitationReissued()
-    return invitation
-
-
-def _claim(session: Session, invitation: Invitation, blinded_hash: bytes) -> None:
-    """Mark the invitation used for this blinded message; the same message may ask again."""
-    if invitation.used:
-        if invitation.blinded_hash is not None and secrets.compare_digest(
-            invitation.blinded_hash, blinded_hash
-        ):
-            return
-        raise InvitationUsed()
-    claimed = session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.used.is_(False))
-        .values(used=True, blinded_hash=blinded_hash)
-        .execution_options(synchronize_session=False)
+    same = invitation.blinded_hash is not None and secrets.compare_digest(
+        invitation.blinded_hash, blinded_hash
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if not same:
         raise InvitationUsed()
-    session.expire(invitation)
 
 
 def identical_retry(session: Session, round_: Round, body: dict[str, Any]) -> str | None:
