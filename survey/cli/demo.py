@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.auth import services as accounts
+from survey.cli.demo_rounds import DemoRound, ensure_demo_rounds
 from survey.cli.support import reports_domain_errors
 from survey.extensions import db
 from survey.models import Branch
@@ -69,9 +70,7 @@ _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105
 
 def new_password() -> str:
     """Three groups of four, easy to type from a printout (about 74 bits)."""
-    return "-".join(
-        "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3)
-    )
+    return "-".join("".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
 
 
 def logins_path() -> Path:
@@ -140,11 +139,25 @@ def demo_command() -> None:
     created = ensure_logins(db.session, branch, passwords)
     if created:
         write_passwords(path, passwords)
+    db.session.flush()
+    rounds = ensure_demo_rounds(db.session, branch, current_app.instance_path)
     db.session.commit()
     if not new_branch and not created:
         click.echo("demo data already loaded; nothing changed", err=True)
     print_logins(branch, passwords)
+    print_rounds(rounds)
     click.echo(f"passwords are kept in {path}", err=True)
+
+
+def print_rounds(rounds: list[DemoRound]) -> None:
+    """The demo rounds, with the opening-code parts the operator would otherwise hand out."""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    for demo in rounds:
+        click.echo(f"round {demo.round_id}  {demo.title}")
+        click.echo(f"  opening code: {demo.parts[0]} {demo.parts[1]}")
+    if rounds:
+        click.echo(f"  committee summary: {base}/committee/rounds/{rounds[0].round_id}")
+        click.echo(f"  invitation links: survey round invitations {rounds[-1].round_id}")
 
 
 def print_logins(branch: Branch, passwords: dict[str, str]) -> None:

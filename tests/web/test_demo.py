@@ -92,3 +92,25 @@ def test_demo_refuses_in_production(runner: Any, session: Session) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: refusing to load demo data: PRODUCTION is set"
     assert counts(session) == before
+
+
+def test_demo_rounds_show_a_summary_and_a_collecting_round(runner: Any, session: Session) -> None:
+    from survey.models import OpinionItem, Round, SealedAnswer
+
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    session.expire_all()
+    rounds = {r.state: r for r in session.scalars(select(Round))}
+    assert set(rounds) == {"summarising", "collecting"}
+    unsealed = rounds["summarising"]
+    assert unsealed.answers_at_close == 15 and unsealed.unreadable_answers == 0
+    items = session.scalar(
+        select(func.count()).select_from(OpinionItem).where(OpinionItem.round_id == unsealed.id)
+    )
+    assert items and items >= 15
+    assert session.scalar(select(func.count()).select_from(SealedAnswer)) == 0
+    assert f"round {rounds['collecting'].public_id}" in first.stdout
+    again = runner.invoke(args=["demo"])
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Round)) == 2
+    assert again.stdout == first.stdout
