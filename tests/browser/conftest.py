@@ -22,14 +22,14 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from survey import create_app, migrations
-from survey.extensions import db, make_engine
-from tests.conftest import POSTGRES_URL, TEST_SECRET_KEY, free_port, on_postgres
+from survey.extensions import db
+from tests.committed import fresh_database
+from tests.conftest import TEST_SECRET_KEY, free_port
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -85,22 +85,8 @@ class LiveServer:
 @contextmanager
 def live_database(tmp_dir: Path) -> Iterator[str]:
     """A database URL nobody else uses, removed afterwards."""
-    if not on_postgres():
-        yield "sqlite:///" + str(tmp_dir / "live.db")
-        return
-    server = make_url(POSTGRES_URL)
-    name = "survey_live_" + secrets.token_hex(4)
-    admin = make_engine(
-        server.set(database="postgres").render_as_string(hide_password=False), {}
-    ).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(tmp_dir, "live_" + secrets.token_hex(4)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
