@@ -103,7 +103,7 @@ def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[st
     page = render_template(
         "committee/round.html",
         round=round_,
-        facts=fact_rows(facts),
+        facts=fact_rows(facts, with_round=False),
         summary=summary,
         charts=charts,
         query=query,

@@ -44,28 +44,23 @@ def item_note(item: ItemView) -> str:
     return _("(%(channel)s, %(day)s)", channel=channel_label(item.channel), day=day_text(item.day))
 
 
-def fact_rows(facts: RoundFacts) -> list[tuple[str, str]]:
-    """The round's facts as (label, value): counts, reissues next to k, dates as days."""
-    rows = [
-        (_("Round"), facts.title),
-        (_("Branch"), facts.branch),
+def fact_rows(facts: RoundFacts, *, with_round: bool = True) -> list[tuple[str, str]]:
+    """The round's facts as (label, value): counts, reissues next to k, dates as days.
+
+    ``with_round`` adds the round's title and branch (exports; pages show them as the heading).
+    """
+    rows = [(_("Round"), facts.title), (_("Branch"), facts.branch)] if with_round else []
+    rows += [
         (_("Participants invited"), str(facts.invited)),
-        (_("Invitations used (reissued codes included)"), str(facts.invitations_used)),
+        (_("Invitations used (reissues included)"), str(facts.invitations_used)),
         (_("Answers received"), count_text(facts.answers)),
+        (_("Reissued invitations"), str(facts.reissues)),
         (
-            _("Reissued invitations"),
-            _(
-                "%(reissues)d (minimum k = %(k)d; unsealing needs %(needed)d)",
-                reissues=facts.reissues,
-                k=facts.min_answers,
-                needed=facts.required,
-            ),
+            _("Minimum k"),
+            _("%(k)d (unsealing needs %(needed)d)", k=facts.min_answers, needed=facts.required),
         ),
         (_("Unreadable answers"), count_text(facts.unreadable)),
-        (
-            _("Texts under unknown sections (moved to other opinions)"),
-            count_text(facts.unknown_section_texts),
-        ),
+        (_("Texts under unknown sections"), count_text(facts.unknown_section_texts)),
         (_("Opened on"), day_text(facts.opened_on)),
         (_("Deadline"), day_text(facts.deadline_day)),
         (_("Closed on"), day_text(facts.closed_on)),

@@ -5,19 +5,17 @@ The helpers at the top build unsealed rounds for the other committee test module
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.crypto import opening, seal
+from survey.crypto import opening
 from survey.models import (
     CATEGORIES,
     Branch,
@@ -36,7 +34,6 @@ from survey.rounds.clock import utcnow
 from survey.rounds.errors import WrongState
 from survey.rounds.unseal import BelowMinimum, unseal_round
 from survey.rounds.wire import b64u_decode
-from tests.conftest import on_postgres
 from tests.factories import log_in
 from tests.rounds_support import OfficerClient, make_collecting_round
 
@@ -372,115 +369,6 @@ def test_only_closed_rounds_can_be_unsealed(
         unseal_round(session, collecting.round, *collecting.parts, now=utcnow(), actor=None)
 
 
-# --- unreadable answers and unknown sections -----------------------------------------------
-
-
-def unreadable_sealed(collecting: Collecting) -> tuple[bytes, bytes]:
-    """Garbage of a valid sealed size, and a sealed plaintext that does not parse."""
-    garbage = secrets.token_bytes(seal.SEALED_SIZES[0])
-    bad_plaintext = b'{"v": 1, "answers": ["not", "an", "object"]}'.ljust(4096, b" ")
-    not_parsing = seal.seal(
-        collecting.seal_public(), bad_plaintext, seal.answer_info(collecting.round.public_id)
-    )
-    return garbage, not_parsing
-
-
-def test_unreadable_answers_are_counted_and_reported(
-    app: Flask, session: Session, collecting: Collecting, secretary: User, client: FlaskClient
-) -> None:
-    for sealed in unreadable_sealed(collecting):
-        collecting.submit_sealed(sealed)
-    closed_with(app, session, collecting, secretary, 5)
-    log_in(client, secretary.username)
-    response = post_unseal(client, collecting.round, *collecting.parts)
-    assert response.status_code == 302
-    session.expire_all()
-    assert collecting.round.unreadable_answers == 2
-    assert collecting.round.answers_at_close == 7
-    page = client.get(response.headers["Location"]).data.decode()
-    assert "2 answers could not be read" in page  # the flash
-    assert "Unreadable answers" in page or "无法读取" in page
-
-
-def test_unreadable_answers_do_not_count_toward_the_minimum(
-    app: Flask, session: Session, collecting: Collecting, secretary: User
-) -> None:
-    for sealed in unreadable_sealed(collecting):
-        collecting.submit_sealed(sealed)
-    closed_with(app, session, collecting, secretary, 4)  # 6 received, 4 readable
-    with in_english(app), pytest.raises(BelowMinimum, match="Only 4 answers could be read"):
-        unseal_round(session, collecting.round, *collecting.parts, now=utcnow(), actor=None)
-    assert_unchanged(session, collecting.round, 6)
-
-
-def test_text_under_an_unknown_section_goes_to_other_opinions(
-    app: Flask, session: Session, collecting: Collecting, secretary: User
-) -> None:
-    known = {collecting.section_ids[0]: "值班安排要更合理"}
-    token, signature = collecting.officer.obtain_token(collecting.codes.pop(0))
-    sealed = collecting.officer.sealed({**known, "nosuchsection": "食堂的饭菜要改善"})
-    collecting.send(token, signature, sealed)
-    closed_with(app, session, collecting, secretary, 5)
-    report = unseal(app, session, collecting.round, collecting.parts)
-    assert report.unknown_section_texts == 1
-    item = session.scalars(select(OpinionItem).where(OpinionItem.text == "食堂的饭菜要改善")).one()
-    assert item.section.kind == "other"
-    assert item.section.title == "其他意见建议"
-    assert collecting.round.unknown_section_texts == 1
-
-
-# --- no arrival order ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def insert_order() -> Iterator[list[str]]:
-    """The texts of items in the order the ORM inserts them."""
-    seen: list[str] = []
-
-    def record(_mapper: Any, _connection: Any, target: OpinionItem) -> None:
-        seen.append(target.text)
-
-    event.listen(OpinionItem, "before_insert", record)
-    yield seen
-    event.remove(OpinionItem, "before_insert", record)
-
-
-def numbered_answers(n: int, points: int) -> list[dict[int, str]]:
-    return [
-        {0: "\n".join(f"{p + 1}. 第{a:02d}份意见的第{p + 1}点关于值班安排" for p in range(points))}
-        for a in range(n)
-    ]
-
-
-def answer_number(item_text: str) -> int:
-    return int(item_text[1:3])
-
-
-def test_items_of_all_answers_are_shuffled_together(
-    app: Flask,
-    session: Session,
-    collecting: Collecting,
-    secretary: User,
-    insert_order: list[str],
-) -> None:
-    for answer in numbered_answers(10, 3):
-        collecting.submit(answer)
-    close(app, session, collecting.round, secretary)
-    unseal(app, session, collecting.round, collecting.parts)
-    assert len(insert_order) == 30
-    numbers = [answer_number(t) for t in insert_order]
-    # Without a shuffle over all items, each answer's three items are written next to each other.
-    together = sum(
-        1 for a in range(10) if _contiguous([i for i, n in enumerate(numbers) if n == a])
-    )
-    assert together < 5, numbers
-    assert numbers != sorted(numbers)
-
-
-def _contiguous(positions: list[int]) -> bool:
-    return positions == list(range(positions[0], positions[0] + len(positions)))
-
-
 def kendall_tau(values: list[int]) -> float:
     n = len(values)
     concordant = sum(
@@ -490,98 +378,3 @@ def kendall_tau(values: list[int]) -> float:
         if values[i] != values[j]
     )
     return concordant / (n * (n - 1) / 2)
-
-
-def physical_order(session: Session, round_: Round) -> list[str]:
-    """Item texts in storage order: ctid on PostgreSQL; the table's own order on SQLite."""
-    if on_postgres():
-        sql = "SELECT text FROM opinion_items WHERE round_id = :r ORDER BY ctid"
-    else:
-        sql = "SELECT text FROM opinion_items WHERE round_id = :r"
-    return list(session.execute(text(sql), {"r": round_.id}).scalars())
-
-
-def test_storage_order_does_not_follow_arrival(
-    app: Flask, session: Session, collecting: Collecting, secretary: User
-) -> None:
-    for answer in numbered_answers(12, 1):
-        collecting.submit(answer)
-    close(app, session, collecting.round, secretary)
-    unseal(app, session, collecting.round, collecting.parts)
-    stored = [answer_number(t) for t in physical_order(session, collecting.round)]
-    assert sorted(stored) == list(range(12))
-    # A random order of 12 has |tau| > 0.7 with probability below 1e-3.
-    assert abs(kendall_tau(stored)) < 0.7, stored
-    if not on_postgres():
-        with pytest.raises(OperationalError):
-            session.execute(text("SELECT rowid FROM opinion_items")).all()
-        ids = list(session.execute(text("SELECT id FROM opinion_items")).scalars())
-        assert ids == sorted(ids)  # stored by the random key itself (WITHOUT ROWID)
-
-
-# --- the command line ----------------------------------------------------------------------
-
-
-def test_cli_unseal_reads_both_parts_from_stdin(
-    app: Flask, session: Session, collecting: Collecting, secretary: User, runner: Any
-) -> None:
-    from survey.cli.round_summary import unseal_command
-
-    closed_with(app, session, collecting, secretary, 5)
-    part1, part2 = collecting.parts
-    result = runner.invoke(
-        unseal_command,
-        [collecting.round.public_id],
-        input=f"{part2.lower()}\n{part1.replace('-', '')}\n",
-    )
-    assert result.exit_code == 0, result.output
-    assert "answers 5" in result.stdout
-    session.expire_all()
-    assert collecting.round.state == "summarising"
-
-
-@pytest.mark.settings(BABEL_DEFAULT_LOCALE="en")
-def test_cli_unseal_wrong_part_exits_non_zero(
-    app: Flask, session: Session, collecting: Collecting, secretary: User, runner: Any
-) -> None:
-    from survey.cli.round_summary import unseal_command
-
-    closed_with(app, session, collecting, secretary, 5)
-    result = runner.invoke(
-        unseal_command,
-        [collecting.round.public_id],
-        input=f"{collecting.parts[0]} {opening.new_part(2)}",
-    )
-    assert result.exit_code != 0
-    assert "Part 2 does not open this round" in result.output
-    result = runner.invoke(unseal_command, [collecting.round.public_id], input="only-one-part")
-    assert result.exit_code != 0 and "two parts" in result.output
-    assert_unchanged(session, collecting.round, 5)
-
-
-def test_cli_unseal_unknown_round(runner: Any) -> None:
-    from survey.cli.round_summary import unseal_command
-
-    result = runner.invoke(unseal_command, ["nosuchround"], input="a b")
-    assert result.exit_code != 0
-
-
-def test_a_failing_grouping_does_not_stop_the_unseal(
-    app: Flask,
-    session: Session,
-    collecting: Collecting,
-    secretary: User,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def broken(*_args: Any, **_kw: Any) -> None:
-        raise RuntimeError("grouping bug")
-
-    monkeypatch.setattr("survey.summary.themes.group_opinions", broken)
-    closed_with(app, session, collecting, secretary, 5)
-    report = unseal(app, session, collecting.round, collecting.parts)
-    assert report.themes == 0 and report.items > 0
-    items = session.scalars(
-        select(OpinionItem).where(OpinionItem.round_id == collecting.round.id)
-    ).all()
-    assert items and all(item.theme_id is None for item in items)
-    assert collecting.round.state == "summarising"
