@@ -217,39 +217,38 @@ def test_downloads_follow_content_not_arrival(
 
 
 def test_cli_export_text_formats_to_stdout(unsealed: Round, runner: Any) -> None:
-    from survey.cli.round_summary import export_command
 
-    result = runner.invoke(export_command, [unsealed.public_id, "--format", "json"])
+    result = runner.invoke(args=["round", "export", unsealed.public_id, "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["round_id"] == unsealed.public_id
-    result = runner.invoke(export_command, [unsealed.public_id, "--format", "csv"])
+    result = runner.invoke(args=["round", "export", unsealed.public_id, "--format", "csv"])
     assert result.exit_code == 0 and not result.stdout.startswith("\ufeff")
     assert "值班安排第01项意见" in result.stdout
-    result = runner.invoke(export_command, [unsealed.public_id, "--format", "md"])
+    result = runner.invoke(args=["round", "export", unsealed.public_id, "--format", "md"])
     assert result.exit_code == 0 and result.stdout.startswith("# ")
 
 
 def test_cli_export_docx_needs_a_file(unsealed: Round, runner: Any, tmp_path: Path) -> None:
-    from survey.cli.round_summary import export_command
 
-    refused = runner.invoke(export_command, [unsealed.public_id, "--format", "docx"])
+    refused = runner.invoke(args=["round", "export", unsealed.public_id, "--format", "docx"])
     assert refused.exit_code != 0 and "-o FILE" in refused.output
     target = tmp_path / "summary.docx"
     result = runner.invoke(
-        export_command, [unsealed.public_id, "--format", "docx", "-o", str(target)]
+        args=["round", "export", unsealed.public_id, "--format", "docx", "-o", str(target)]
     )
     assert result.exit_code == 0, result.output
     assert "值班安排第01项意见" in "\n".join(p.text for p in Document(str(target)).paragraphs)
     csv_file = tmp_path / "summary.csv"
-    runner.invoke(export_command, [unsealed.public_id, "--format", "csv", "-o", str(csv_file)])
+    runner.invoke(
+        args=["round", "export", unsealed.public_id, "--format", "csv", "-o", str(csv_file)]
+    )
     assert csv_file.read_bytes().startswith("\ufeff".encode())
 
 
 def test_cli_export_refuses_unknown_or_sealed_rounds(runner: Any) -> None:
-    from survey.cli.round_summary import export_command
 
-    result = runner.invoke(export_command, ["nosuchround", "--format", "json"])
+    result = runner.invoke(args=["round", "export", "nosuchround", "--format", "json"])
     assert result.exit_code != 0
-    result = runner.invoke(export_command, ["nosuchround", "--format", "xlsx"])
+    result = runner.invoke(args=["round", "export", "nosuchround", "--format", "xlsx"])
     assert result.exit_code != 0

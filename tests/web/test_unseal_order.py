@@ -145,13 +145,11 @@ def test_storage_order_does_not_follow_arrival(
 def test_cli_unseal_reads_both_parts_from_stdin(
     app: Flask, session: Session, collecting: Collecting, secretary: User, runner: Any
 ) -> None:
-    from survey.cli.round_summary import unseal_command
 
     closed_with(app, session, collecting, secretary, 5)
     part1, part2 = collecting.parts
     result = runner.invoke(
-        unseal_command,
-        [collecting.round.public_id],
+        args=["round", "unseal", collecting.round.public_id],
         input=f"{part2.lower()}\n{part1.replace('-', '')}\n",
     )
     assert result.exit_code == 0, result.output
@@ -164,23 +162,22 @@ def test_cli_unseal_reads_both_parts_from_stdin(
 def test_cli_unseal_wrong_part_exits_non_zero(
     app: Flask, session: Session, collecting: Collecting, secretary: User, runner: Any
 ) -> None:
-    from survey.cli.round_summary import unseal_command
 
     closed_with(app, session, collecting, secretary, 5)
     result = runner.invoke(
-        unseal_command,
-        [collecting.round.public_id],
+        args=["round", "unseal", collecting.round.public_id],
         input=f"{collecting.parts[0]} {opening.new_part(2)}",
     )
     assert result.exit_code != 0
     assert "Part 2 does not open this round" in result.output
-    result = runner.invoke(unseal_command, [collecting.round.public_id], input="only-one-part")
+    result = runner.invoke(
+        args=["round", "unseal", collecting.round.public_id], input="only-one-part"
+    )
     assert result.exit_code != 0 and "two parts" in result.output
     assert_unchanged(session, collecting.round, 5)
 
 
 def test_cli_unseal_unknown_round(runner: Any) -> None:
-    from survey.cli.round_summary import unseal_command
 
-    result = runner.invoke(unseal_command, ["nosuchround"], input="a b")
+    result = runner.invoke(args=["round", "unseal", "nosuchround"], input="a b")
     assert result.exit_code != 0
