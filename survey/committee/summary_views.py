@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from survey.auth.decorators import current_user, roles_required
 from survey.committee.blueprint import bp
 from survey.committee.forms import UnsealForm
-from survey.exports import FORMATS, filename, render
+from survey.exports import FORMATS, content_disposition, render
 from survey.extensions import db
 from survey.forms import attempt
 from survey.models import Round, User
@@ -193,6 +193,6 @@ def export(round_id: str, fmt: str) -> Response:
         abort(404)
     summary = build_summary(db.session, unsealed_round(round_id))
     response = Response(render(summary, fmt, bom=True), mimetype=FORMATS[fmt].mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename(summary, fmt)}"'
+    response.headers["Content-Disposition"] = content_disposition(summary, fmt)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -60,3 +60,12 @@ def render(summary: Summary, name: str, *, bom: bool = False) -> bytes:
 def filename(summary: Summary, name: str) -> str:
     """An ASCII file name: the round id, never the title (which may be Chinese)."""
     return f"summary-{summary.round_id}.{FORMATS[name].extension}"
+
+
+def content_disposition(summary: Summary, name: str) -> str:
+    """``attachment`` with the ASCII name, and 「征求意见汇总表-<id>」 for browsers that read
+    RFC 6266 ``filename*``."""
+    from urllib.parse import quote
+
+    local = f"征求意见汇总表-{summary.round_id}.{FORMATS[name].extension}"
+    return f"attachment; filename=\"{filename(summary, name)}\"; filename*=UTF-8''{quote(local)}"

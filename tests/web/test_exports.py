@@ -252,3 +252,11 @@ def test_cli_export_refuses_unknown_or_sealed_rounds(runner: Any) -> None:
     assert result.exit_code != 0
     result = runner.invoke(args=["round", "export", "nosuchround", "--format", "xlsx"])
     assert result.exit_code != 0
+
+
+def test_download_names_the_file(unsealed: Round, client: FlaskClient, secretary: User) -> None:
+    log_in(client, secretary.username)
+    response = client.get(f"/committee/rounds/{unsealed.public_id}/export.docx")
+    disposition = response.headers["Content-Disposition"]
+    assert f'filename="summary-{unsealed.public_id}.docx"' in disposition
+    assert "filename*=UTF-8''%E5%BE%81%E6%B1%82" in disposition  # 征求…
