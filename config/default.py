@@ -69,3 +69,7 @@ ANSWER_MAX_CHARS = 2000
 
 # Seconds phones and browsers may reuse static files (scripts, styles) without asking again.
 SEND_FILE_MAX_AGE_DEFAULT = 3600
+
+# After unseal, rewrite the database storage (SQLite VACUUM and WAL checkpoint, PostgreSQL
+# VACUUM FULL) so no sealed bytes or arrival order survive in its files. Only tests switch it off.
+REWRITE_STORAGE_AFTER_UNSEAL = True

@@ -80,3 +80,7 @@ ANSWER_MAX_CHARS = 2000
 # SEND_FILE_MAX_AGE_DEFAULT: seconds browsers reuse static files without asking again (saves a
 # round trip per file on a slow mobile network; after an upgrade, old files may linger that long).
 SEND_FILE_MAX_AGE_DEFAULT = 3600
+
+# REWRITE_STORAGE_AFTER_UNSEAL: rewrite the database files after unseal so that no sealed bytes and
+# no arrival order can be recovered from them. Keep it True.
+REWRITE_STORAGE_AFTER_UNSEAL = True

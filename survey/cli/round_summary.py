@@ -57,7 +57,7 @@ def unseal_command(round_id: str) -> None:
     round_ = find_round(round_id)
     report = unseal_round(db.session, round_, part_a, part_b, now=utcnow(), actor=None)
     db.session.commit()
-    if current_app.config.get("REWRITE_STORAGE_AFTER_UNSEAL", True):
+    if current_app.config["REWRITE_STORAGE_AFTER_UNSEAL"]:
         try:
             rewrite_storage(db.engine)
         except StorageNotRewritten as error:

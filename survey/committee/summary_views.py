@@ -170,7 +170,7 @@ def unsealed_message(report: UnsealReport) -> str:
 
 def rewrite_after_unseal() -> None:
     """Rewrite the storage after the unseal transaction committed (see rounds.storage)."""
-    if not current_app.config.get("REWRITE_STORAGE_AFTER_UNSEAL", True):
+    if not current_app.config["REWRITE_STORAGE_AFTER_UNSEAL"]:
         return
     try:
         rewrite_storage(db.engine)
