@@ -102,7 +102,10 @@ def _embed(matrix: sparse.csr_matrix, distinct: IntArray, seed: int) -> FloatArr
     if len(distinct) > _SVD_SAMPLE:
         distinct = np.sort(rng.choice(distinct, size=_SVD_SAMPLE, replace=False))
     svd = TruncatedSVD(n_components=dimensions, n_iter=5, random_state=seed)
-    svd.fit(matrix[distinct])
+    # Near-identical texts have zero total variance: scikit-learn then divides by zero for
+    # explained_variance_ratio_, which nothing here reads. The projection itself is sound.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        svd.fit(matrix[distinct])
     embedding = np.asarray(svd.transform(matrix), dtype=np.float64)
     norms = np.linalg.norm(embedding, axis=1, keepdims=True)
     norms[norms == 0] = 1.0

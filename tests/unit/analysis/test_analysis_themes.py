@@ -207,3 +207,13 @@ def test_quality_on_themes_outside_the_seed_vocabulary() -> None:
     texts, gold = load("opinions_holdout.jsonl")
     nmi = normalized_mutual_info_score(gold, group_opinions(texts, len(set(gold))).assignments)
     assert nmi >= 0.5, nmi
+
+
+def test_near_identical_texts_group_without_warnings() -> None:
+    import warnings
+
+    texts = [f"第{i:02d}条意见：值班安排要合理" for i in range(1, 10)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        grouping = group_opinions(texts)
+    assert len(grouping.assignments) == len(texts)
