@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
-# (module, attribute) of each top-level command; modules are owned by their feature.
+from survey.cli.accounts import branch_group, user_group
+from survey.cli.analyse import analyse_command
+from survey.cli.database import init_db_command
+from survey.cli.demo import demo_command
+from survey.cli.roster import roster_group
+from survey.cli.rounds import round_group
+
 COMMANDS = (
-    ("survey.cli.database", "init_db_command"),
-    ("survey.cli.analyse", "analyse_command"),
-    ("survey.cli.accounts", "user_group"),
-    ("survey.cli.accounts", "branch_group"),
-    ("survey.cli.roster", "roster_group"),
-    ("survey.cli.demo", "demo_command"),
-    ("survey.cli.rounds", "round_group"),
+    init_db_command,
+    analyse_command,
+    user_group,
+    branch_group,
+    roster_group,
+    demo_command,
+    round_group,
 )
 
 
 def register_commands(group: click.Group) -> None:
-    """Add each command whose module exists."""
-    for module_name, attribute in COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue
-        group.add_command(getattr(module, attribute))
+    for command in COMMANDS:
+        group.add_command(command)

@@ -1,24 +1,15 @@
-"""Collects the secretary's view modules onto one blueprint."""
+"""Collects the secretary's view modules onto one blueprint (importing a module registers it)."""
 
 from __future__ import annotations
 
-import importlib
-
+from survey.secretary import (  # noqa: F401 - imported for their routes
+    channel_views,
+    invitation_views,
+    opening_views,
+    roster_views,
+    round_dashboard,
+    round_views,
+)
 from survey.secretary.blueprint import bp
-
-# Each feature's views register themselves on ``bp`` when imported.
-for _module in (
-    "survey.secretary.roster_views",
-    "survey.secretary.round_views",
-    "survey.secretary.opening_views",
-    "survey.secretary.round_dashboard",
-    "survey.secretary.invitation_views",
-    "survey.secretary.channel_views",
-):
-    try:
-        importlib.import_module(_module)
-    except ModuleNotFoundError as error:
-        if error.name != _module:
-            raise
 
 __all__ = ["bp"]
