@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.rounds import opening
 from survey.rounds.clock import utcnow
-from survey.secretary.opening_views import part_page
+from survey.secretary.opening_views import confirm_part_page, part_page
 from survey.secretary.round_forms import ConfirmPartForm
 from survey.secretary.round_support import (
     app_secret,
@@ -47,23 +47,8 @@ def create_part2(round_id: str) -> Response:
 @bp.post("/rounds/<round_id>/confirm-part")
 @roles_required("committee")
 def confirm_part2(round_id: str) -> Response:
-    round_ = branch_round(round_id)
-    form = ConfirmPartForm()
-    if form.validate_on_submit():
-        confirmed = attempt_or_flash(
-            opening.confirm_part,
-            db.session,
-            round_,
-            signed_in(),
-            2,
-            form.typed.data or "",
-            now=utcnow(),
-        )
-        if confirmed is not None:
-            db.session.commit()
-            flash(_("Part 2 confirmed. The round is open and collecting answers."), "success")
-            return redirect(url_for("committee.opening_sheet", round_id=round_id))
-    return part_page(round_, None, 2, form)
+    message = _("Part 2 confirmed. The round is open and collecting answers.")
+    return confirm_part_page(round_id, 2, "committee.opening_sheet", message)
 
 
 @bp.get("/rounds/<round_id>/opening-sheet")

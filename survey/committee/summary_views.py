@@ -13,13 +13,14 @@ from survey.committee.forms import UnsealForm
 from survey.exports import FORMATS, content_disposition, render
 from survey.extensions import db
 from survey.forms import attempt
-from survey.models import Round, User
+from survey.models import Round
 from survey.rounds.clock import utcnow
-from survey.rounds.errors import UnknownRound, WrongState
-from survey.rounds.lifecycle import close_if_due
+from survey.rounds.errors import WrongState
 from survey.rounds.requirements import required_answers
 from survey.rounds.storage import StorageNotRewritten, rewrite_storage
 from survey.rounds.unseal import UnsealReport, below_minimum_message, unseal_round
+from survey.secretary.round_support import branch_round as committee_round
+from survey.secretary.round_support import signed_in
 from survey.summary.chart import BarChart, bar_chart
 from survey.summary.labels import channel_label, fact_rows, status_label, theme_heading
 from survey.summary.query import Summary, build_summary, round_facts
@@ -32,23 +33,6 @@ LABELS = {
     "theme_heading": theme_heading,
 }
 MAX_QUERY = 100
-
-
-def signed_in() -> User:
-    user = current_user()
-    assert user is not None, "guarded by roles_required"
-    return user
-
-
-def committee_round(round_id: str) -> Round:
-    """A round of the user's own branch (404 otherwise), closed first if its deadline passed."""
-    user = signed_in()
-    round_ = db.session.scalar(select(Round).where(Round.public_id == round_id))
-    if round_ is None or round_.branch_id != user.branch_id:
-        raise UnknownRound()
-    if close_if_due(db.session, round_, now=utcnow()):
-        db.session.commit()
-    return round_
 
 
 def unsealed_round(round_id: str) -> Round:

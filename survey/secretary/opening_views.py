@@ -45,9 +45,10 @@ def open_round(round_id: str) -> Response:
     return part_page(round_, part1, 1, ConfirmPartForm())
 
 
-@bp.post("/rounds/<round_id>/confirm-part")
-@roles_required("secretary")
-def confirm_part1(round_id: str) -> Response:
+def confirm_part_page(
+    round_id: str, number: int, done_endpoint: str, done_message: str
+) -> Response:
+    """Check a re-typed part; on success go on, else show the form again (never the part)."""
     round_ = branch_round(round_id)
     form = ConfirmPartForm()
     if form.validate_on_submit():
@@ -56,12 +57,19 @@ def confirm_part1(round_id: str) -> Response:
             db.session,
             round_,
             signed_in(),
-            1,
+            number,
             form.typed.data or "",
             now=utcnow(),
         )
         if confirmed is not None:
             db.session.commit()
-            flash(_("Part 1 confirmed. The round now waits for the second custodian."), "success")
-            return redirect(url_for("secretary.round", round_id=round_id))
-    return part_page(round_, None, 1, form)
+            flash(done_message, "success")
+            return redirect(url_for(done_endpoint, round_id=round_id))
+    return part_page(round_, None, number, form)
+
+
+@bp.post("/rounds/<round_id>/confirm-part")
+@roles_required("secretary")
+def confirm_part1(round_id: str) -> Response:
+    message = _("Part 1 confirmed. The round now waits for the second custodian.")
+    return confirm_part_page(round_id, 1, "secretary.round", message)
