@@ -16,42 +16,16 @@ from survey.models import Branch, Member, OpinionItem, Round, RoundEvent, User
 from survey.rounds.clock import local_today, utcnow
 from survey.summary.query import build_summary
 from tests.factories import log_in
-from tests.web.test_unseal import (
+from tests.unseal_support import (
     NO_REWRITE,
     SAMPLE_ANSWERS,
     Collecting,
     build_unsealed,
     close,
-    make_branch_people,
-    start_round,
     unseal,
 )
 
-pytestmark = NO_REWRITE
-
-
-@pytest.fixture(autouse=True)
-def english(client: FlaskClient) -> None:
-    """Pages in English, so the tests read the messages as written in the code."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def members(make_member: Callable[..., Member]) -> list[Member]:
-    return make_branch_people(make_member)
-
-
-@pytest.fixture
-def collecting(
-    app: Flask,
-    session: Session,
-    client: FlaskClient,
-    branch: Branch,
-    secretary: User,
-    committee_user: User,
-    members: list[Member],
-) -> Collecting:
-    return start_round(app, session, client, branch, secretary, committee_user, members)
+pytestmark = [NO_REWRITE, pytest.mark.usefixtures("english")]
 
 
 def add(client: FlaskClient, round_: Round, **fields: str) -> TestResponse:

@@ -14,15 +14,9 @@ from sqlalchemy.orm import Session
 from survey.models import Branch, Member, OpinionItem, Round, RoundEvent, Theme, User
 from survey.summary.query import ThemeView, build_summary
 from tests.factories import PASSWORD, log_in
-from tests.web.test_unseal import NO_REWRITE, build_unsealed, make_branch_people
+from tests.unseal_support import NO_REWRITE, build_unsealed, make_branch_people
 
-pytestmark = NO_REWRITE
-
-
-@pytest.fixture(autouse=True)
-def english(client: FlaskClient) -> None:
-    """Pages in English, so the tests read the messages as written in the code."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+pytestmark = [NO_REWRITE, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

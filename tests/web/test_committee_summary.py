@@ -15,27 +15,15 @@ from survey.rounds import drafts, opening
 from survey.rounds.clock import utcnow
 from survey.summary.query import build_summary
 from tests.factories import log_in
-from tests.web.test_unseal import (
+from tests.unseal_support import (
     NO_REWRITE,
     SAMPLE_ANSWERS,
     build_unsealed,
-    make_branch_people,
     start_round,
 )
 
-pytestmark = NO_REWRITE
+pytestmark = [NO_REWRITE, pytest.mark.usefixtures("english")]
 FACT = r"<dt>([^<]+)</dt><dd>([^<]*)</dd>"
-
-
-@pytest.fixture(autouse=True)
-def english(client: FlaskClient) -> None:
-    """Pages in English, so the tests read the messages as written in the code."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def members(make_member: Callable[..., Member]) -> list[Member]:
-    return make_branch_people(make_member)
 
 
 @pytest.fixture

@@ -22,15 +22,9 @@ from survey.exports.csv import neutralise
 from survey.models import Branch, Member, Round, User
 from survey.summary.query import ItemView, RoundFacts, SectionView, Summary, ThemeView
 from tests.factories import log_in
-from tests.web.test_unseal import NO_REWRITE, build_unsealed, make_branch_people
+from tests.unseal_support import NO_REWRITE, build_unsealed, make_branch_people
 
-pytestmark = NO_REWRITE
-
-
-@pytest.fixture(autouse=True)
-def english(client: FlaskClient) -> None:
-    """Pages in English, so the tests read the messages as written in the code."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+pytestmark = [NO_REWRITE, pytest.mark.usefixtures("english")]
 
 
 CATEGORY_WORDS = ("probationary", "non_member", "party_member", "预备党员", "非党员", "category")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,51 +13,23 @@ from sqlalchemy.orm import Session
 
 from survey.crypto import seal
 from survey.models import (
-    Branch,
-    Member,
     OpinionItem,
     User,
 )
 from survey.rounds.clock import utcnow
 from survey.rounds.unseal import BelowMinimum, unseal_round
 from tests.factories import log_in
-from tests.web.test_unseal import (
+from tests.unseal_support import (
     NO_REWRITE,
     Collecting,
     assert_unchanged,
     closed_with,
     in_english,
-    make_branch_people,
     post_unseal,
-    start_round,
     unseal,
 )
 
-pytestmark = NO_REWRITE
-
-
-@pytest.fixture(autouse=True)
-def english(client: FlaskClient) -> None:
-    """Pages in English, so the tests read the messages as written in the code."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def members(make_member: Callable[..., Member]) -> list[Member]:
-    return make_branch_people(make_member)
-
-
-@pytest.fixture
-def collecting(
-    app: Flask,
-    session: Session,
-    client: FlaskClient,
-    branch: Branch,
-    secretary: User,
-    committee_user: User,
-    members: list[Member],
-) -> Collecting:
-    return start_round(app, session, client, branch, secretary, committee_user, members)
+pytestmark = [NO_REWRITE, pytest.mark.usefixtures("english")]
 
 
 # --- unreadable answers and unknown sections -----------------------------------------------

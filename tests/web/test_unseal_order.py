@@ -2,62 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from survey.crypto import opening
 from survey.models import (
-    Branch,
-    Member,
     OpinionItem,
     Round,
     User,
 )
 from tests.conftest import on_postgres
-from tests.web.test_unseal import (
+from tests.unseal_support import (
     NO_REWRITE,
     Collecting,
     assert_unchanged,
     close,
     closed_with,
     kendall_tau,
-    make_branch_people,
-    start_round,
     unseal,
 )
 
-pytestmark = NO_REWRITE
-
-
-@pytest.fixture(autouse=True)
-def english(client: FlaskClient) -> None:
-    """Pages in English, so the tests read the messages as written in the code."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def members(make_member: Callable[..., Member]) -> list[Member]:
-    return make_branch_people(make_member)
-
-
-@pytest.fixture
-def collecting(
-    app: Flask,
-    session: Session,
-    client: FlaskClient,
-    branch: Branch,
-    secretary: User,
-    committee_user: User,
-    members: list[Member],
-) -> Collecting:
-    return start_round(app, session, client, branch, secretary, committee_user, members)
+pytestmark = [NO_REWRITE, pytest.mark.usefixtures("english")]
 
 
 # --- no arrival order ------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from survey.rounds.clock import utcnow
 from tests.conftest import POSTGRES_URL, base_settings, on_postgres
 from tests.factories import PASSWORD, log_in, password_hash
 from tests.rounds_support import OfficerClient, make_collecting_round
-from tests.web.test_unseal import kendall_tau
+from tests.unseal_support import kendall_tau
 
 ANSWERS = 12
 
