@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -167,25 +167,29 @@ def _check_answer_shape(round_: Round, token: bytes, signature: bytes, sealed: b
 
 
 def _spend_and_store(session: Session, round_: Round, token: bytes, sealed: bytes) -> str:
-    """Spend ``SHA-256(input_msg)`` under its UNIQUE key and store the answer, atomically."""
+    """Spend ``SHA-256(input_msg)`` under its UNIQUE key and store the answer, atomically.
+
+    The UNIQUE key decides: a token already spent (found by ``identical_retry`` or raced by a
+    concurrent request) fails the insert, and the savepoint leaves nothing of this attempt.
+    """
     spent_key = tokens.spent_key(token)
-    if session.get(SpentToken, spent_key) is not None:
-        raise TokenSpent()
+    sealed_hash = hashlib.sha256(sealed).digest()
     try:
         with session.begin_nested():
-            session.add(
-                SpentToken(
-                    spent_key=spent_key,
-                    round_id=round_.id,
-                    sealed_hash=hashlib.sha256(sealed).digest(),
+            session.execute(
+                insert(SpentToken).values(
+                    spent_key=spent_key, round_id=round_.id, sealed_hash=sealed_hash
                 )
             )
-            session.add(SealedAnswer(id=secrets.token_bytes(16), round_id=round_.id, sealed=sealed))
-            session.flush()
+            session.execute(
+                insert(SealedAnswer).values(
+                    id=secrets.token_bytes(16), round_id=round_.id, sealed=sealed
+                )
+            )
     except IntegrityError:
-        # A concurrent request spent it first; an identical retry still gets its receipt.
+        # A concurrent identical retry won the race: it still gets its receipt.
         spent = session.get(SpentToken, spent_key, populate_existing=True)
-        if spent is not None and spent.sealed_hash == hashlib.sha256(sealed).digest():
+        if spent is not None and spent.sealed_hash == sealed_hash:
             return spent_key.hex()
         raise TokenSpent() from None
     return spent_key.hex()
