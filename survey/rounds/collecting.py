@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from survey.crypto import blindrsa, keywrap, seal, tokens
 from survey.crypto.errors import CryptoError, InvalidSignature, MalformedInput, WrongRoundToken
+from survey.errors import DomainError
 from survey.models import Invitation, Round, SealedAnswer, SpentToken
 from survey.rounds.errors import (
     BadSignature,
@@ -127,10 +128,24 @@ def identical_retry(session: Session, round_: Round, body: dict[str, Any]) -> st
 
 
 def accept_answer(session: Session, round_: Round, body: dict[str, Any]) -> str:
-    """Verify the token, spend it and store the sealed answer in one transaction; the receipt."""
-    receipt = identical_retry(session, round_, body)
-    if receipt is not None:
-        return receipt
+    """Verify the token, spend it and store the sealed answer in one transaction; the receipt.
+
+    An identical retry of an accepted answer wins over every other outcome (DESIGN.md section
+    6). It is looked for only when something else would refuse the request, so the usual path
+    costs no extra query: then the UNIQUE spent key is what notices it.
+    """
+    try:
+        token, sealed = _checked_answer(round_, body)
+    except DomainError:
+        receipt = identical_retry(session, round_, body)
+        if receipt is not None:
+            return receipt
+        raise
+    return _spend_and_store(session, round_, token, sealed)
+
+
+def _checked_answer(round_: Round, body: dict[str, Any]) -> tuple[bytes, bytes]:
+    """410, 400, then 403, in that order; the token and sealed bytes when all is well."""
     if round_.state != "collecting":
         raise RoundNotCollecting()
     token = _field_bytes(body, "token")
@@ -146,7 +161,7 @@ def accept_answer(session: Session, round_: Round, body: dict[str, Any]) -> str:
         blindrsa.verify(blindrsa.load_public_spki(round_.token_key_spki), token, signature)
     except InvalidSignature:
         raise BadSignature() from None
-    return _spend_and_store(session, round_, token, sealed)
+    return token, sealed
 
 
 def _check_answer_shape(round_: Round, token: bytes, signature: bytes, sealed: bytes) -> None:
@@ -187,7 +202,7 @@ def _spend_and_store(session: Session, round_: Round, token: bytes, sealed: byte
                 )
             )
     except IntegrityError:
-        # A concurrent identical retry won the race: it still gets its receipt.
+        # Spent already: by this very answer (an identical retry gets its receipt) or another.
         spent = session.get(SpentToken, spent_key, populate_existing=True)
         if spent is not None and spent.sealed_hash == sealed_hash:
             return spent_key.hex()

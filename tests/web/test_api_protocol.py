@@ -208,3 +208,23 @@ def test_a_passed_deadline_closes_the_round_when_touched(
         "tokens", {"invitation": code, "blinded_msg": b64u_encode(blinded.blinded_msg)}
     )
     assert late.status_code == 410 and late.json["error"] == "round_not_collecting"
+
+
+def test_identical_retry_after_close_still_gets_its_receipt(
+    app: Flask, officer: OfficerClient, session: Session, collecting: Round, secretary: User
+) -> None:
+    from survey.rounds.clock import utcnow
+    from survey.rounds.lifecycle import close_round
+
+    token, signature = officer.obtain_token(codes(session, collecting)[0])
+    section = officer.keys["sections"][0]["id"]
+    body = officer.answer_body(token, signature, officer.sealed({section: "意见"}))
+    receipt = officer.post("answers", body).json["receipt"]
+    with app.app_context():
+        close_round(session, collecting, secretary, now=utcnow())
+    session.flush()
+    again = officer.post("answers", body)
+    assert again.status_code == 201 and again.json["receipt"] == receipt
+    other = officer.answer_body(token, signature, officer.sealed({section: "别的"}))
+    late = officer.post("answers", other)
+    assert late.status_code == 410 and late.json["error"] == "round_not_collecting"
