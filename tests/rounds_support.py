@@ -1,10 +1,15 @@
-"""Building rounds for tests through the real services, and a Python officer client."""
+"""Building rounds for tests through the real services, and a Python officer client.
+
+Registered as a pytest plugin in tests/conftest.py for its ``open_round`` fixture.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
@@ -94,3 +99,18 @@ class OfficerClient:
 
     def post(self, endpoint: str, body: Any, **kw: Any) -> Any:
         return self.client.post(f"/api/v1/rounds/{self.round_id}/{endpoint}", json=body, **kw)
+
+
+@pytest.fixture
+def open_round(
+    app: Flask,
+    session: Session,
+    branch: Branch,
+    secretary: User,
+    committee_user: User,
+    make_member: Callable[..., Member],
+) -> Round:
+    """A collecting round with six participants (张警官0 … 张警官5), opened by both custodians."""
+    members = [make_member(f"张警官{i}") for i in range(6)]
+    round_, _parts = make_collecting_round(app, session, branch, secretary, committee_user, members)
+    return round_

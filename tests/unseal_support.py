@@ -211,3 +211,16 @@ def assert_unchanged(session: Session, round_: Round, sealed: int) -> None:
     assert round_.seal_key_wrapped is not None
     assert sealed_count(session, round_) == sealed
     assert not session.scalars(select(OpinionItem).where(OpinionItem.round_id == round_.id)).all()
+
+
+@pytest.fixture
+def unsealed(
+    app: Flask,
+    session: Session,
+    client: FlaskClient,
+    branch: Branch,
+    secretary: User,
+    committee_user: User,
+    members: list[Member],
+) -> Round:
+    return build_unsealed(app, session, client, branch, secretary, committee_user, members)

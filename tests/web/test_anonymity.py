@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,20 +70,6 @@ def test_spent_key_is_the_primary_key() -> None:
     assert [c.name for c in Base.metadata.tables["spent_tokens"].primary_key] == ["spent_key"]
 
 
-@pytest.fixture
-def collecting(
-    app: Flask,
-    session: Session,
-    branch: Any,
-    secretary: User,
-    committee_user: User,
-    make_member: Callable[..., Member],
-) -> Round:
-    members = [make_member(f"张警官{i}") for i in range(6)]
-    round_, _ = make_collecting_round(app, session, branch, secretary, committee_user, members)
-    return round_
-
-
 def _codes(session: Session, round_: Round) -> list[str]:
     return [
         i.code
@@ -94,12 +79,12 @@ def _codes(session: Session, round_: Round) -> list[str]:
 
 
 def test_answers_get_random_ids_and_tokens_leave_no_log_event(
-    client: Any, session: Session, collecting: Round
+    client: Any, session: Session, open_round: Round
 ) -> None:
-    officer = OfficerClient(client, collecting.public_id)
+    officer = OfficerClient(client, open_round.public_id)
     events_before = session.scalar(text("SELECT count(*) FROM round_events"))
     section = officer.fetch_keys()["sections"][0]["id"]
-    for code in _codes(session, collecting):
+    for code in _codes(session, open_round):
         token, signature = officer.obtain_token(code)
         assert (
             officer.post(
@@ -110,18 +95,18 @@ def test_answers_get_random_ids_and_tokens_leave_no_log_event(
     assert session.scalar(text("SELECT count(*) FROM round_events")) == events_before
     ids = [
         a.id
-        for a in session.scalars(select(SealedAnswer).where(SealedAnswer.round_id == collecting.id))
+        for a in session.scalars(select(SealedAnswer).where(SealedAnswer.round_id == open_round.id))
     ]
-    assert len(ids) == 6 and all(len(i) == 16 for i in ids)
-    assert len(set(ids)) == 6
+    assert len(ids) == len(_codes(session, open_round)) and all(len(i) == 16 for i in ids)
+    assert len(set(ids)) == len(ids)
 
 
 def test_no_log_line_holds_a_code_a_name_or_an_address(
-    client: Any, session: Session, collecting: Round, caplog: pytest.LogCaptureFixture
+    client: Any, session: Session, open_round: Round, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    officer = OfficerClient(client, collecting.public_id)
-    code = _codes(session, collecting)[0]
+    officer = OfficerClient(client, open_round.public_id)
+    code = _codes(session, open_round)[0]
     token, signature = officer.obtain_token(code)
     section = officer.keys["sections"][0]["id"]
     body = officer.answer_body(token, signature, officer.sealed({section: "意见"}))
@@ -181,10 +166,10 @@ def test_quiet_filter_keeps_staff_paths() -> None:
 
 @pytest.mark.settings(RATELIMIT_ENABLED=True, ANSWER_RATE_LIMIT="3 per minute")
 def test_answer_rate_limit_is_global_never_per_address(
-    client: Any, collecting: Round, app: Flask
+    client: Any, open_round: Round, app: Flask
 ) -> None:
     limiter.reset()
-    url = f"/api/v1/rounds/{collecting.public_id}/answers"
+    url = f"/api/v1/rounds/{open_round.public_id}/answers"
     statuses = [
         client.post(url, json={}, environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code
         for i in range(5)

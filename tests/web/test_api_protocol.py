@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,34 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.crypto import blindrsa
-from survey.models import Invitation, Member, Round, SealedAnswer, SpentToken, User
+from survey.models import Invitation, Round, SealedAnswer, SpentToken, User
 from survey.rounds.wire import b64u_encode
-from tests.rounds_support import OfficerClient, make_collecting_round
+from tests.rounds_support import OfficerClient
 
 
 @pytest.fixture
-def participants(make_member: Callable[..., Member]) -> list[Member]:
-    return [make_member(f"民警{i}") for i in range(8)]
-
-
-@pytest.fixture
-def collecting(
-    app: Flask,
-    session: Session,
-    branch: Any,
-    secretary: User,
-    committee_user: User,
-    participants: list[Member],
-) -> Round:
-    round_, _parts = make_collecting_round(
-        app, session, branch, secretary, committee_user, participants
-    )
-    return round_
-
-
-@pytest.fixture
-def officer(client: Any, collecting: Round) -> OfficerClient:
-    return OfficerClient(client, collecting.public_id)
+def officer(client: Any, open_round: Round) -> OfficerClient:
+    return OfficerClient(client, open_round.public_id)
 
 
 def codes(session: Session, round_: Round) -> list[str]:
@@ -46,20 +25,20 @@ def codes(session: Session, round_: Round) -> list[str]:
     return [i.code for i in invitations if i.code]
 
 
-def test_keys_describe_the_round(officer: OfficerClient, collecting: Round) -> None:
+def test_keys_describe_the_round(officer: OfficerClient, open_round: Round) -> None:
     keys = officer.fetch_keys()
-    assert keys["round_id"] == collecting.public_id
+    assert keys["round_id"] == open_round.public_id
     assert keys["state"] == "collecting"
-    assert keys["fingerprint"] == collecting.fingerprint
+    assert keys["fingerprint"] == open_round.fingerprint
     assert keys["max_sealed_bytes"] == 65617
     assert keys["sections"][0]["title"] == "对支部班子的意见建议"
     assert keys["sections"][-1]["title"] == "其他意见建议"
 
 
 def test_token_then_answer_then_identical_retry(
-    officer: OfficerClient, session: Session, collecting: Round
+    officer: OfficerClient, session: Session, open_round: Round
 ) -> None:
-    token, signature = officer.obtain_token(codes(session, collecting)[0])
+    token, signature = officer.obtain_token(codes(session, open_round)[0])
     sections = officer.fetch_keys()["sections"]
     body = officer.answer_body(
         token, signature, officer.sealed({sections[0]["id"]: "值班安排要更合理"})
@@ -73,24 +52,24 @@ def test_token_then_answer_then_identical_retry(
     other = officer.answer_body(token, signature, officer.sealed({sections[0]["id"]: "别的内容"}))
     spent = officer.post("answers", other)
     assert spent.status_code == 409 and spent.json["error"] == "token_spent"
-    assert session.scalar(select(SealedAnswer).where(SealedAnswer.round_id == collecting.id))
+    assert session.scalar(select(SealedAnswer).where(SealedAnswer.round_id == open_round.id))
     assert session.get(SpentToken, bytes.fromhex(receipt)) is not None
 
 
 def test_lost_reply_retry_gets_the_same_signature_other_message_refused(
-    officer: OfficerClient, session: Session, collecting: Round
+    officer: OfficerClient, session: Session, open_round: Round
 ) -> None:
-    code = codes(session, collecting)[0]
+    code = codes(session, open_round)[0]
     officer.fetch_keys()
     pk = officer.public_key()
-    input_msg = blindrsa.prepare(blindrsa.build_token_message(collecting.public_id))
+    input_msg = blindrsa.prepare(blindrsa.build_token_message(open_round.public_id))
     blinded = blindrsa.blind(pk, input_msg)
     body = {"invitation": code.upper(), "blinded_msg": b64u_encode(blinded.blinded_msg)}
     first = officer.post("tokens", body)
     second = officer.post("tokens", body)
     assert first.status_code == second.status_code == 200
     assert first.json == second.json
-    other = blindrsa.blind(pk, blindrsa.prepare(blindrsa.build_token_message(collecting.public_id)))
+    other = blindrsa.blind(pk, blindrsa.prepare(blindrsa.build_token_message(open_round.public_id)))
     refused = officer.post(
         "tokens", {"invitation": code, "blinded_msg": b64u_encode(other.blinded_msg)}
     )
@@ -117,7 +96,7 @@ def test_too_large(officer: OfficerClient, client: Any) -> None:
 
 
 def test_malformed_before_forbidden(
-    officer: OfficerClient, session: Session, collecting: Round
+    officer: OfficerClient, session: Session, open_round: Round
 ) -> None:
     keys = officer.fetch_keys()
     n_len = len(
@@ -145,9 +124,9 @@ def _der_spki() -> tuple[Any, Any]:
 
 
 def test_wrong_round_and_bad_signature(
-    officer: OfficerClient, session: Session, collecting: Round
+    officer: OfficerClient, session: Session, open_round: Round
 ) -> None:
-    token, signature = officer.obtain_token(codes(session, collecting)[1])
+    token, signature = officer.obtain_token(codes(session, open_round)[1])
     sections = officer.keys["sections"]
     sealed = officer.sealed({sections[0]["id"]: "内容"})
     forged = bytes([signature[0] ^ 1]) + signature[1:]
@@ -163,17 +142,17 @@ def test_wrong_round_and_bad_signature(
 
 
 def test_invitation_status_only_after_close(
-    app: Flask, officer: OfficerClient, session: Session, collecting: Round, secretary: User
+    app: Flask, officer: OfficerClient, session: Session, open_round: Round, secretary: User
 ) -> None:
     from survey.rounds.clock import utcnow
     from survey.rounds.lifecycle import close_round
 
-    used_code, unused_code = codes(session, collecting)[:2]
+    used_code, unused_code = codes(session, open_round)[:2]
     officer.obtain_token(used_code)
     during = officer.post("invitation-status", {"invitation": used_code})
     assert during.status_code == 410
     with app.app_context():
-        close_round(session, collecting, secretary, now=utcnow())
+        close_round(session, open_round, secretary, now=utcnow())
     session.flush()
     used = officer.post("invitation-status", {"invitation": used_code.upper()})
     assert used.status_code == 200 and used.json == {"used": True, "reissued": False}
@@ -183,26 +162,26 @@ def test_invitation_status_only_after_close(
 
 
 def test_a_passed_deadline_closes_the_round_when_touched(
-    officer: OfficerClient, session: Session, collecting: Round
+    officer: OfficerClient, session: Session, open_round: Round
 ) -> None:
     from datetime import timedelta
 
     from survey.models import RoundEvent
     from survey.rounds.clock import utcnow
 
-    code = codes(session, collecting)[0]
+    code = codes(session, open_round)[0]
     officer.fetch_keys()
-    collecting.deadline = utcnow() - timedelta(minutes=1)
+    open_round.deadline = utcnow() - timedelta(minutes=1)
     session.flush()
-    keys = officer.client.get(f"/api/v1/rounds/{collecting.public_id}/keys").json
+    keys = officer.client.get(f"/api/v1/rounds/{open_round.public_id}/keys").json
     assert keys["state"] == "closed"
-    session.refresh(collecting)
-    assert collecting.state == "closed" and collecting.token_key_wrapped is None
+    session.refresh(open_round)
+    assert open_round.state == "closed" and open_round.token_key_wrapped is None
     closed = session.scalars(select(RoundEvent).where(RoundEvent.kind == "closed")).one()
     assert closed.actor_id is None and closed.detail == {"reason": "deadline"}
     pk = officer.public_key()
     blinded = blindrsa.blind(
-        pk, blindrsa.prepare(blindrsa.build_token_message(collecting.public_id))
+        pk, blindrsa.prepare(blindrsa.build_token_message(open_round.public_id))
     )
     late = officer.post(
         "tokens", {"invitation": code, "blinded_msg": b64u_encode(blinded.blinded_msg)}
@@ -211,17 +190,17 @@ def test_a_passed_deadline_closes_the_round_when_touched(
 
 
 def test_identical_retry_after_close_still_gets_its_receipt(
-    app: Flask, officer: OfficerClient, session: Session, collecting: Round, secretary: User
+    app: Flask, officer: OfficerClient, session: Session, open_round: Round, secretary: User
 ) -> None:
     from survey.rounds.clock import utcnow
     from survey.rounds.lifecycle import close_round
 
-    token, signature = officer.obtain_token(codes(session, collecting)[0])
+    token, signature = officer.obtain_token(codes(session, open_round)[0])
     section = officer.keys["sections"][0]["id"]
     body = officer.answer_body(token, signature, officer.sealed({section: "意见"}))
     receipt = officer.post("answers", body).json["receipt"]
     with app.app_context():
-        close_round(session, collecting, secretary, now=utcnow())
+        close_round(session, open_round, secretary, now=utcnow())
     session.flush()
     again = officer.post("answers", body)
     assert again.status_code == 201 and again.json["receipt"] == receipt

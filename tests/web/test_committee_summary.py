@@ -18,25 +18,11 @@ from tests.factories import log_in
 from tests.unseal_support import (
     NO_REWRITE,
     SAMPLE_ANSWERS,
-    build_unsealed,
     start_round,
 )
 
 pytestmark = [NO_REWRITE, pytest.mark.usefixtures("english")]
 FACT = r"<dt>([^<]+)</dt><dd>([^<]*)</dd>"
-
-
-@pytest.fixture
-def unsealed(
-    app: Flask,
-    session: Session,
-    client: FlaskClient,
-    branch: Branch,
-    secretary: User,
-    committee_user: User,
-    members: list[Member],
-) -> Round:
-    return build_unsealed(app, session, client, branch, secretary, committee_user, members)
 
 
 def page_of(client: FlaskClient, round_: Round, query: str = "") -> str:

@@ -11,40 +11,23 @@ import gzip
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from survey.compression import strip_js_comments
-from survey.models import Member, Round, User
+from survey.models import Round
 from survey.security import CONTENT_SECURITY_POLICY
-from tests.rounds_support import OfficerClient, make_collecting_round
+from tests.rounds_support import OfficerClient
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "survey" / "static"
 NODE = shutil.which("node")
 OFFICER_JS = sorted((STATIC / "js" / "officer").glob("*.js"))
 ALL_JS = sorted((STATIC / "js").rglob("*.js"))
-
-
-@pytest.fixture
-def collecting(
-    app: Flask,
-    session: Session,
-    branch: Any,
-    secretary: User,
-    committee_user: User,
-    make_member: Callable[..., Member],
-) -> Round:
-    members = [make_member(f"民警{i}") for i in range(6)]
-    round_, _parts = make_collecting_round(app, session, branch, secretary, committee_user, members)
-    return round_
 
 
 def codes_of(round_: Round) -> list[str]:
@@ -102,8 +85,8 @@ def officer_urls(round_: Round) -> list[str]:
 # Headers, cookies, session
 
 
-def test_pages_send_strict_headers_and_no_cookie(client: FlaskClient, collecting: Round) -> None:
-    for url in [*officer_urls(collecting), "/a/nosuchround"]:
+def test_pages_send_strict_headers_and_no_cookie(client: FlaskClient, open_round: Round) -> None:
+    for url in [*officer_urls(open_round), "/a/nosuchround"]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.mimetype == "text/html"
@@ -118,10 +101,10 @@ def test_pages_send_strict_headers_and_no_cookie(client: FlaskClient, collecting
 
 
 def test_a_staff_session_is_neither_read_nor_renewed(
-    as_secretary: FlaskClient, collecting: Round
+    as_secretary: FlaskClient, open_round: Round
 ) -> None:
     """Even with a staff cookie in the browser, officer pages and the API leave it alone."""
-    urls = [*officer_urls(collecting), f"/api/v1/rounds/{collecting.public_id}/keys"]
+    urls = [*officer_urls(open_round), f"/api/v1/rounds/{open_round.public_id}/keys"]
     for url in [*urls, "/i/nothing", "/a/UPPER", "/api/v1/nothing"]:
         response = as_secretary.get(url)
         assert response.status_code == (200 if url in urls else 404), url
@@ -131,14 +114,14 @@ def test_a_staff_session_is_neither_read_nor_renewed(
 
 
 def test_the_protocol_never_sets_a_cookie(
-    client: FlaskClient, session: Session, collecting: Round
+    client: FlaskClient, session: Session, open_round: Round
 ) -> None:
-    officer = OfficerClient(client, collecting.public_id)
+    officer = OfficerClient(client, open_round.public_id)
     keys = officer.fetch_keys()
-    token, signature = officer.obtain_token(codes_of(collecting)[0])
+    token, signature = officer.obtain_token(codes_of(open_round)[0])
     body = officer.answer_body(token, signature, officer.sealed({keys["sections"][0]["id"]: "好"}))
     responses = [
-        client.get(f"/api/v1/rounds/{collecting.public_id}/keys"),
+        client.get(f"/api/v1/rounds/{open_round.public_id}/keys"),
         officer.post("answers", body),
         officer.post("answers", body),
         officer.post("tokens", {"invitation": "nope", "blinded_msg": "AA"}),
@@ -163,24 +146,24 @@ def test_bad_round_ids_are_404_without_cookie(client: FlaskClient) -> None:
 # What the pages hold
 
 
-def test_pages_are_static_shells_without_codes(client: FlaskClient, collecting: Round) -> None:
+def test_pages_are_static_shells_without_codes(client: FlaskClient, open_round: Round) -> None:
     """The same bytes for every officer; no invitation code, no round data in the page."""
     invite = client.get("/i").get_data(as_text=True)
     assert client.get("/i").get_data(as_text=True) == invite
-    answer = client.get(f"/a/{collecting.public_id}").get_data(as_text=True)
+    answer = client.get(f"/a/{open_round.public_id}").get_data(as_text=True)
     assert client.get("/a/othersomeround").get_data(as_text=True) == answer
     for html in (invite, answer):
-        for code in codes_of(collecting):
+        for code in codes_of(open_round):
             assert code not in html
-        assert collecting.public_id not in html
-        assert collecting.title not in html
-        assert str(collecting.fingerprint) not in html
+        assert open_round.public_id not in html
+        assert open_round.title not in html
+        assert str(open_round.fingerprint) not in html
 
 
 def test_no_inline_script_or_style_and_same_origin_only(
-    client: FlaskClient, collecting: Round
+    client: FlaskClient, open_round: Round
 ) -> None:
-    for url in officer_urls(collecting):
+    for url in officer_urls(open_round):
         page = parts_of(client.get(url).get_data(as_text=True))
         assert page.script_text == [], f"{url}: inline script"
         assert page.styled == [], f"{url}: inline style attribute"
@@ -194,9 +177,9 @@ def test_no_inline_script_or_style_and_same_origin_only(
 
 
 def test_every_referenced_module_is_served_as_javascript(
-    client: FlaskClient, collecting: Round
+    client: FlaskClient, open_round: Round
 ) -> None:
-    for url in officer_urls(collecting):
+    for url in officer_urls(open_round):
         page = parts_of(client.get(url).get_data(as_text=True))
         for link in page.urls:
             if link.endswith(".js"):
@@ -229,7 +212,7 @@ def test_api_requests_in_the_scripts_omit_credentials_and_referrer() -> None:
 
 
 def test_every_message_key_used_by_the_scripts_is_in_the_pages(
-    client: FlaskClient, collecting: Round
+    client: FlaskClient, open_round: Round
 ) -> None:
     """msg('x') in a script needs data-x on #o-text of the page that loads it."""
     used: dict[str, set[str]] = {}
@@ -244,7 +227,7 @@ def test_every_message_key_used_by_the_scripts_is_in_the_pages(
     shared = used["page.js"] | used["common.js"]
     pages = {
         "/i": shared | used["invite.js"] | used["invite-flow.js"],
-        f"/a/{collecting.public_id}": shared
+        f"/a/{open_round.public_id}": shared
         | used["answer.js"]
         | used["answer-flow.js"]
         | used["answer-form.js"],
@@ -263,8 +246,8 @@ def test_every_message_key_used_by_the_scripts_is_in_the_pages(
 # Language
 
 
-def test_language_from_query_or_accept_language(client: FlaskClient, collecting: Round) -> None:
-    for url in officer_urls(collecting):
+def test_language_from_query_or_accept_language(client: FlaskClient, open_round: Round) -> None:
+    for url in officer_urls(open_round):
         english = client.get(url + "?lang=en").get_data(as_text=True)
         assert '<html lang="en">' in english
         by_header = client.get(url, headers={"Accept-Language": "en-GB,en;q=0.8"})
@@ -279,8 +262,8 @@ def test_language_from_query_or_accept_language(client: FlaskClient, collecting:
     assert "Preparing your anonymous token" not in chinese
 
 
-def test_answer_page_explains_anonymity_in_chinese(client: FlaskClient, collecting: Round) -> None:
-    html = client.get(f"/a/{collecting.public_id}").get_data(as_text=True)
+def test_answer_page_explains_anonymity_in_chinese(client: FlaskClient, open_round: Round) -> None:
+    html = client.get(f"/a/{open_round.public_id}").get_data(as_text=True)
     assert "<details>" in html and "<summary>" in html
     assert "书记" in html  # "not even the secretary" can tell who wrote what
 
@@ -313,13 +296,13 @@ def test_compressed_static_files_still_revalidate(client: FlaskClient) -> None:
 
 
 def test_pages_are_gzipped_but_api_and_staff_pages_never(
-    client: FlaskClient, collecting: Round
+    client: FlaskClient, open_round: Round
 ) -> None:
     gz = {"Accept-Encoding": "gzip"}
     page = client.get("/i", headers=gz)
     assert page.headers["Content-Encoding"] == "gzip"
     assert b"<html" in gzip.decompress(page.get_data())
-    keys = client.get(f"/api/v1/rounds/{collecting.public_id}/keys", headers=gz)
+    keys = client.get(f"/api/v1/rounds/{open_round.public_id}/keys", headers=gz)
     assert keys.status_code == 200 and "Content-Encoding" not in keys.headers
     login = client.get("/auth/login", headers=gz)
     assert "Content-Encoding" not in login.headers
