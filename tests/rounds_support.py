@@ -15,12 +15,26 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from survey.crypto import blindrsa, seal
-from survey.models import Branch, Member, Round, User
-from survey.rounds import drafts, opening
+from survey.models import Branch, Invitation, Member, Round, User
+from survey.rounds import drafts, invitations, opening
 from survey.rounds.clock import utcnow
 from survey.rounds.wire import b64u_decode, b64u_encode
 
 TEST_SECRET = b"test-secret-key-not-for-production-0123456789"
+
+
+def code_of(invitation: Invitation) -> str:
+    """An invitation's code, decrypted with the tests' app secret.
+
+    Tests act as the officer who received the slip; this is not a showing to staff, which goes
+    through survey.rounds.showing and is counted.
+    """
+    return invitations.code_of(invitation.round, invitation, TEST_SECRET)
+
+
+def codes_of(round_: Round) -> list[str]:
+    """The codes of the invitations in force (replaced ones keep no readable code)."""
+    return [code_of(i) for i in round_.invitations if i.code_sealed is not None]
 
 
 def make_collecting_round(

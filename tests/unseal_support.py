@@ -30,7 +30,7 @@ from survey.rounds import lifecycle
 from survey.rounds.clock import utcnow
 from survey.rounds.unseal import unseal_round
 from survey.rounds.wire import b64u_decode
-from tests.rounds_support import OfficerClient, make_collecting_round
+from tests.rounds_support import OfficerClient, code_of, make_collecting_round
 
 # The committed-database test rewrites storage itself; elsewhere the rolled-back test
 # transaction holds the database, so a VACUUM would only wait for it.
@@ -84,7 +84,7 @@ def start_round(
         app, session, branch, secretary, second, members, **settings
     )
     invitations = session.scalars(select(Invitation).where(Invitation.round_id == round_.id))
-    codes = [i.code for i in invitations if i.code]
+    codes = [code_of(i) for i in invitations if i.code_sealed is not None]
     officer = OfficerClient(client, round_.public_id)
     sections = [s["id"] for s in officer.fetch_keys()["sections"]]
     return Collecting(round_, parts, officer, codes, sections)

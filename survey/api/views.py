@@ -16,7 +16,7 @@ from survey.config import secret_key_bytes
 from survey.crypto.seal import MAX_SEALED_BYTES
 from survey.extensions import csrf, db, limiter
 from survey.models import Round
-from survey.rounds import collecting
+from survey.rounds import collecting, participation
 from survey.rounds.clock import to_local, utcnow
 from survey.rounds.errors import Malformed
 from survey.rounds.queries import find_public_round, public_state
@@ -104,9 +104,10 @@ def tokens(round_id: str) -> tuple[Response, int]:
     body = _read_json_body("tokens", "TOKEN_RATE_LIMIT")
     if body is None and round_.state == "collecting":
         raise Malformed(_("The body must be a JSON object."))
-    pending = collecting.issue_token(db.session, round_, body or {})
+    secret = secret_key_bytes(current_app)
+    pending = collecting.issue_token(db.session, round_, body or {}, secret)
     db.session.commit()
-    blind_sig = pending.sign(secret_key_bytes(current_app))
+    blind_sig = pending.sign(secret)
     return jsonify(blind_sig=b64u_encode(blind_sig)), 200
 
 
@@ -123,9 +124,10 @@ def answers(round_id: str) -> tuple[Response, int]:
 
 @bp.post("/rounds/<round_id>/invitation-status")
 def invitation_status(round_id: str) -> tuple[Response, int]:
-    """Not part of the core protocol: after close, was this invitation used?"""
+    """Was this invitation used, and who takes part (after close: whose invitation was used)?"""
     round_ = _load_round(round_id)
     body = _read_json_body("status", "TOKEN_RATE_LIMIT")
-    if body is None and round_.state != "collecting":
+    if body is None:
         raise Malformed(_("The body must be a JSON object."))
-    return jsonify(collecting.invitation_status(db.session, round_, body or {})), 200
+    secret = secret_key_bytes(current_app)
+    return jsonify(participation.invitation_status(db.session, round_, body, secret)), 200

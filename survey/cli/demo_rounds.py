@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from survey.config import secret_key_bytes
 from survey.crypto import blindrsa, seal
 from survey.models import Branch, Round, User
-from survey.rounds import collecting, drafts, invitations, lifecycle, opening
+from survey.rounds import collecting, drafts, lifecycle, opening, showing
 from survey.rounds.clock import utcnow
 from survey.rounds.unseal import unseal_round
 from survey.rounds.wire import b64u_encode
@@ -128,9 +128,17 @@ def _unsealed_round(session: Session, branch: Branch, first: User, second: User)
     title = "2026年上半年民主生活会征求意见（示例，已启封）"
     round_, parts = _open(session, branch, first, second, title)
     decks = _Decks(random.Random(2026))  # noqa: S311 - demo content, not security
-    codes = [i.code for i in invitations.current_with_codes(round_)][:15]
-    for code in codes:
-        _answer(session, round_, code or "", _demo_answer(round_, decks))
+    shown = showing.show_codes(
+        session,
+        round_,
+        showing.ALL,
+        channel="demo",
+        actor=None,
+        secret=secret_key_bytes(current_app),
+        now=utcnow(),
+    )
+    for item in shown[:15]:
+        _answer(session, round_, item.code, _demo_answer(round_, decks))
     lifecycle.close_round(session, round_, first, now=utcnow())
     unseal_round(session, round_, parts[0], parts[1], now=utcnow(), actor=first)
     return DemoRound(round_.public_id, title, parts)
@@ -177,10 +185,9 @@ def _answer(session: Session, round_: Round, code: str, answers: dict[str, str])
     token = blindrsa.prepare(blindrsa.build_token_message(round_.public_id))
     blinded = blindrsa.blind(public, token)
     body = {"invitation": code, "blinded_msg": b64u_encode(blinded.blinded_msg)}
-    pending = collecting.issue_token(session, round_, body)
-    signature = blindrsa.finalize(
-        public, token, pending.sign(secret_key_bytes(current_app)), blinded.inv
-    )
+    secret = secret_key_bytes(current_app)
+    pending = collecting.issue_token(session, round_, body, secret)
+    signature = blindrsa.finalize(public, token, pending.sign(secret), blinded.inv)
     sealed = seal.seal_answer(round_.seal_public, answers, round_.public_id)
     collecting.accept_answer(
         session,

@@ -14,7 +14,7 @@ from survey.cli.support import reports_domain_errors
 from survey.config import secret_key_bytes
 from survey.extensions import db
 from survey.models import Branch, Member, Round, User
-from survey.rounds import drafts, invitations, lifecycle, opening
+from survey.rounds import drafts, invitations, lifecycle, opening, showing
 from survey.rounds.clock import parse_deadline, utcnow
 from survey.rounds.errors import InvalidRoundSettings, UnknownRound
 
@@ -119,14 +119,45 @@ def open_command(round_id: str) -> None:
 @round_group.command("invitations")
 @click.argument("round_id")
 @click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option(
+    "--only-new",
+    is_flag=True,
+    help="Only the invitations whose code was never shown (nothing is counted as shown again).",
+)
 @with_appcontext
 @reports_domain_errors
-def invitations_command(round_id: str, fmt: str) -> None:
-    """Print ``name,link,code`` for every participant (no byte-order mark)."""
+def invitations_command(round_id: str, fmt: str, only_new: bool) -> None:
+    """Print ``name,link,code`` for every participant (no byte-order mark).
+
+    The first showing of a code hands it out; every later one is written to the round's log and
+    counted for the committee next to the reissues.
+    """
     round_ = load_round(round_id)
     if round_.fingerprint is None or round_.state in ("draft", "opening"):
         raise click.ClickException("the round is not open yet: invitations exist once it opens")
-    click.echo(invitations.invitations_csv(round_, current_app.config["PUBLIC_URL"]), nl=False)
+    shown = _show(round_, showing.NEW if only_new else showing.ALL)
+    click.echo(showing.invitations_csv(round_, shown, current_app.config["PUBLIC_URL"]), nl=False)
+
+
+def _show(round_: Round, which: str) -> list[showing.ShownCode]:
+    """Show codes on the command line: counted like any other showing, committed first."""
+    shown = showing.show_codes(
+        db.session,
+        round_,
+        which,
+        channel="cli",
+        actor=None,
+        secret=secret_key_bytes(current_app),
+        now=utcnow(),
+    )
+    db.session.commit()
+    again = sum(1 for s in shown if s.again)
+    click.echo(
+        f"{len(shown) - again} codes handed out, {again} shown again"
+        + (" (written to the round's log and counted for the committee)" if again else ""),
+        err=True,
+    )
+    return shown
 
 
 @round_group.command("close")
@@ -180,13 +211,22 @@ def add_participant_command(round_id: str, member: str) -> None:
     """Add a late participant while collecting; prints ``name,link,code``."""
     round_ = load_round(round_id)
     invitation = invitations.add_participant(
-        db.session, round_, _member(round_, member), None, now=utcnow()
+        db.session,
+        round_,
+        _member(round_, member),
+        None,
+        secret_key_bytes(current_app),
+        now=utcnow(),
     )
     db.session.commit()
-    link = invitations.invitation_link(
-        current_app.config["PUBLIC_URL"], round_, invitation.code or ""
-    )
-    click.echo(f"{invitation.member.name},{link},{invitation.code}")
+    _print_one(round_, invitation.public_id)
+
+
+def _print_one(round_: Round, invitation_id: str) -> None:
+    """A new invitation's ``name,link,code``: its first showing (its hand-out)."""
+    (shown,) = _show(round_, invitation_id)
+    link = invitations.invitation_link(current_app.config["PUBLIC_URL"], round_, shown.code)
+    click.echo(f"{shown.invitation.member.name},{link},{shown.code}")
 
 
 @round_group.command("reissue")
@@ -202,10 +242,11 @@ def reissue_command(round_id: str, member: str, reason: str) -> None:
     current = [i for i in round_.invitations if i.member_id == person.id and not i.superseded]
     if not current:
         raise click.ClickException(f"{person.name} is not a participant of this round")
-    fresh = invitations.reissue_invitation(db.session, current[0], None, reason, now=utcnow())
+    fresh = invitations.reissue_invitation(
+        db.session, current[0], None, reason, secret_key_bytes(current_app), now=utcnow()
+    )
     db.session.commit()
-    link = invitations.invitation_link(current_app.config["PUBLIC_URL"], round_, fresh.code or "")
-    click.echo(f"{person.name},{link},{fresh.code}")
+    _print_one(round_, fresh.public_id)
 
 
 @round_group.command("discard")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from survey.committee import (  # noqa: F401 - imported for their routes
     custodian_views,
     edit_views,
+    participation_views,
     summary_views,
 )
 from survey.committee.blueprint import bp

@@ -121,8 +121,18 @@ class Invitation(Base):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=random_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
-    # Created when the round opens; replaced by a new invitation when reissued.
-    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # The code is made when the round opens and never stored in plaintext (DESIGN.md section 3,
+    # survey/crypto/invitation_codes.py): a keyed hash under the app secret finds a typed code,
+    # an encryption under the app secret lets the secretary show it again. Replaced by a new
+    # invitation when reissued.
+    code_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    code_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # How often the code was shown to staff: the first showing is its distribution, every later
+    # one is written to the round's log and counted for the committee.
+    times_shown: Mapped[int] = mapped_column(Integer, default=0)
+    # Whether the participant held a committee post when the round opened (or when added late):
+    # frozen, so later roster edits cannot move the minimum needed to unseal.
+    on_committee: Mapped[bool] = mapped_column(Boolean, default=False)
     used: Mapped[bool] = mapped_column(Boolean, default=False)
     # SHA-256 of the blinded message signed, so a retry after a lost reply gets the same signature.
     blinded_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))

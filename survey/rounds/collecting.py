@@ -29,7 +29,7 @@ from survey.rounds.errors import (
     UnknownInvitation,
     WrongRound,
 )
-from survey.rounds.invitations import normalise_code
+from survey.rounds.invitations import find_hash
 from survey.rounds.wire import b64u_decode
 
 
@@ -65,7 +65,9 @@ class PendingSignature:
         return blindrsa.blind_sign(key, self.blinded_msg)
 
 
-def issue_token(session: Session, round_: Round, body: dict[str, Any]) -> PendingSignature:
+def issue_token(
+    session: Session, round_: Round, body: dict[str, Any], secret: bytes
+) -> PendingSignature:
     """Check the invitation and record it as used (no time); the signature comes after commit."""
     if round_.state != "collecting" or round_.token_key_wrapped is None:
         raise RoundNotCollecting()
@@ -76,22 +78,21 @@ def issue_token(session: Session, round_: Round, body: dict[str, Any]) -> Pendin
     n, k = _rsa_modulus_bytes(round_)
     if len(blinded) != k or int.from_bytes(blinded, "big") >= n:  # RFC 9474 §4.3 step 1-2
         raise Malformed("blinded_msg must be an integer below n, k bytes long")
-    _claim(session, round_, code, hashlib.sha256(blinded).digest())
+    _claim(session, round_, find_hash(round_, code, secret), hashlib.sha256(blinded).digest())
     return PendingSignature(round_.public_id, round_.token_key_wrapped, blinded)
 
 
-def _claim(session: Session, round_: Round, typed: str, blinded_hash: bytes) -> None:
+def _claim(session: Session, round_: Round, code_hash: bytes, blinded_hash: bytes) -> None:
     """Record the invitation as used for this blinded message; the same message may ask again.
 
     One conditional UPDATE does it on the usual path; only a refusal looks further, in the
     order of DESIGN.md section 6 (unknown, reissued, then used by another message).
     """
-    code = normalise_code(typed)
     claimed = session.execute(
         update(Invitation)
         .where(
             Invitation.round_id == round_.id,
-            Invitation.code == code,
+            Invitation.code_hash == code_hash,
             Invitation.used.is_(False),
             Invitation.superseded.is_(False),
         )
@@ -100,7 +101,7 @@ def _claim(session: Session, round_: Round, typed: str, blinded_hash: bytes) -> 
     )
     if claimed.rowcount == 1:  # type: ignore[attr-defined]
         return
-    invitation = session.scalar(select(Invitation).where(Invitation.code == code))
+    invitation = session.scalar(select(Invitation).where(Invitation.code_hash == code_hash))
     if invitation is None or invitation.round_id != round_.id:
         raise UnknownInvitation()
     if invitation.superseded:
@@ -208,16 +209,3 @@ def _spend_and_store(session: Session, round_: Round, token: bytes, sealed: byte
             return spent_key.hex()
         raise TokenSpent() from None
     return spent_key.hex()
-
-
-def invitation_status(session: Session, round_: Round, body: dict[str, Any]) -> dict[str, bool]:
-    """After close, tell the holder of a code whether it was used (someone may have used it)."""
-    if round_.state == "collecting":
-        raise RoundNotCollecting()
-    code = body.get("invitation")
-    if not isinstance(code, str) or not code.strip():
-        raise Malformed("invitation must be a string")
-    invitation = session.scalar(select(Invitation).where(Invitation.code == normalise_code(code)))
-    if invitation is None or invitation.round_id != round_.id:
-        raise UnknownInvitation()
-    return {"used": invitation.used, "reissued": invitation.superseded}

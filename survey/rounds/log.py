@@ -17,6 +17,8 @@ EVENT_KINDS = (
     "deadline_extended",
     "participant_added",
     "invitation_reissued",
+    "codes_handed_out",
+    "codes_shown_again",
     "closed",
     "discarded",
     "unsealed",

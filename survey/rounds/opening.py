@@ -18,7 +18,7 @@ from survey.crypto.errors import OpeningCodeError
 from survey.models import Round, User
 from survey.rounds.clock import local_today, utcnow
 from survey.rounds.errors import InvalidRoundSettings, NotAllowed, WrongState
-from survey.rounds.invitations import issue_codes
+from survey.rounds.invitations import committee_post_now, issue_codes
 from survey.rounds.log import log_event
 from survey.rounds.requirements import required_answers
 
@@ -91,6 +91,8 @@ def receive_part2(
     round_.token_key_spki = blindrsa.public_key_spki(token_key)
     round_.seal_public = seal.seal_public_bytes(seal_key)
     round_.fingerprint = seal.round_fingerprint(round_.token_key_spki, round_.seal_public)
+    # Codes need the app secret, which only this step has; nobody sees them before collecting.
+    issue_codes(round_, secret)
     round_.part2_confirmed = False
     session.flush()
     return part2
@@ -111,11 +113,22 @@ def open_round_at_once(
 
 
 def _start_collecting(session: Session, round_: Round, user: User, *, now: datetime) -> None:
+    """Collecting starts: who holds a committee post is recorded now and never read again from
+    the roster, so a later roster edit cannot lower the number needed to unseal."""
+    for invitation in round_.invitations:
+        invitation.on_committee = committee_post_now(invitation.member)
     round_.state = "collecting"
     round_.opened_on = local_today(now)
     round_.pending_opening = None
-    issue_codes(round_)
-    log_event(session, round_, "opened", actor=user, now=now, participants=len(round_.invitations))
+    log_event(
+        session,
+        round_,
+        "opened",
+        actor=user,
+        now=now,
+        participants=len(round_.invitations),
+        committee_participants=sum(1 for i in round_.invitations if i.on_committee),
+    )
 
 
 def _require_custodian(round_: Round, user: User, number: int) -> None:

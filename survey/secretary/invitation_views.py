@@ -1,58 +1,68 @@
-"""Invitations: printable A4 slips with QR codes, a CSV export, and messages to paste."""
+"""Invitations: printable A4 slips with QR codes, a CSV export, and messages to paste.
+
+Each is a POST (with CSRF) that shows codes: the service counts the showing and the view commits
+before rendering, so no code reaches the screen uncounted, and no prefetch, link preview or
+cross-site link can show one (DESIGN.md section 3, "Stuffing"; survey/rounds/showing.py).
+"""
 
 from __future__ import annotations
 
 import segno
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template
 from markupsafe import Markup
 
 from survey.auth.decorators import roles_required
+from survey.extensions import db
 from survey.models import Round
-from survey.rounds.invitations import (
-    current_with_codes,
-    display_code,
-    fingerprint_groups,
-    invitation_link,
-    invitations_csv,
-)
+from survey.rounds.clock import utcnow
+from survey.rounds.invitations import display_code, fingerprint_groups, invitation_link
+from survey.rounds.showing import ShownCode, invitations_csv, show_codes
 from survey.secretary.blueprint import bp
-from survey.secretary.round_support import branch_round
+from survey.secretary.round_forms import ShowCodesForm
+from survey.secretary.round_support import app_secret, branch_round, signed_in
 
 SLIPS_PER_PAGE = 8
+NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _opened(round_id: str) -> Round:
+def _shown(round_id: str, channel: str) -> tuple[Round, list[ShownCode]]:
+    """Validate the form, show (and count) the chosen codes, commit: only then render."""
     round_ = branch_round(round_id)
-    if round_.state in ("draft", "opening") or round_.fingerprint is None:
-        abort(404)
-    return round_
+    form = ShowCodesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    shown = show_codes(
+        db.session,
+        round_,
+        form.which.data or "",
+        channel=channel,
+        actor=signed_in(),
+        secret=app_secret(),
+        now=utcnow(),
+    )
+    db.session.commit()
+    return round_, shown
 
 
-def _slip(round_: Round, invitation: object, public_url: str) -> dict[str, object]:
-    code = invitation.code  # type: ignore[attr-defined]
-    link = invitation_link(public_url, round_, code)
+def _slip(round_: Round, shown: ShownCode, public_url: str) -> dict[str, object]:
+    link = invitation_link(public_url, round_, shown.code)
     qr = segno.make(link, error="m").svg_inline(scale=2, omitsize=False)
-    member = invitation.member  # type: ignore[attr-defined]
+    member = shown.invitation.member
     return {
         "name": member.name,
         "note": member.note,
-        "code": display_code(code),
+        "code": display_code(shown.code),
         "qr": Markup(qr),  # noqa: S704 - SVG made by segno from our own link
-        "id": invitation.public_id,  # type: ignore[attr-defined]
     }
 
 
-@bp.get("/rounds/<round_id>/slips")
+@bp.post("/rounds/<round_id>/slips")
 @roles_required("secretary")
 def slips(round_id: str) -> Response:
-    """A4 pages of eight slips; ``?only=<invitation id>`` prints one person's new slip."""
-    round_ = _opened(round_id)
+    """A4 pages of eight slips: those not handed out yet, everyone again, or one person."""
+    round_, shown = _shown(round_id, "slips")
     public_url = current_app.config["PUBLIC_URL"]
-    listed = current_with_codes(round_)
-    only = request.args.get("only")
-    if only:
-        listed = [i for i in listed if i.public_id == only]
-    slips = [_slip(round_, i, public_url) for i in listed]
+    slips = [_slip(round_, s, public_url) for s in shown]
     pages = [slips[i : i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)]
     html = render_template(
         "secretary/slips.html",
@@ -62,38 +72,38 @@ def slips(round_id: str) -> Response:
         address=public_url.rstrip("/") + "/i#r=" + round_.public_id,
         fingerprint=fingerprint_groups(round_.fingerprint),
     )
-    return Response(html, headers={"Cache-Control": "no-store"})
+    return Response(html, headers=NO_STORE)
 
 
-@bp.get("/rounds/<round_id>/invitations.csv")
+@bp.post("/rounds/<round_id>/invitations.csv")
 @roles_required("secretary")
 def invitations_download(round_id: str) -> Response:
-    round_ = _opened(round_id)
-    body = invitations_csv(round_, current_app.config["PUBLIC_URL"], bom=True)
+    round_, shown = _shown(round_id, "csv")
+    body = invitations_csv(round_, shown, current_app.config["PUBLIC_URL"], bom=True)
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f"attachment; filename=invitations-{round_.public_id}.csv",
-            "Cache-Control": "no-store",
+            **NO_STORE,
         },
     )
 
 
-@bp.get("/rounds/<round_id>/messages")
+@bp.post("/rounds/<round_id>/messages")
 @roles_required("secretary")
 def messages(round_id: str) -> Response:
     """One message per person to paste into WeChat, each with a copy button."""
-    round_ = _opened(round_id)
+    round_, shown = _shown(round_id, "messages")
     public_url = current_app.config["PUBLIC_URL"]
     rows = [
         {
-            "name": i.member.name,
-            "note": i.member.note,
-            "link": invitation_link(public_url, round_, i.code or ""),
-            "code": display_code(i.code or ""),
+            "name": s.invitation.member.name,
+            "note": s.invitation.member.note,
+            "link": invitation_link(public_url, round_, s.code),
+            "code": display_code(s.code),
         }
-        for i in current_with_codes(round_)
+        for s in shown
     ]
     html = render_template(
         "secretary/messages.html",
@@ -101,4 +111,4 @@ def messages(round_id: str) -> Response:
         rows=rows,
         fingerprint=fingerprint_groups(round_.fingerprint),
     )
-    return Response(html, headers={"Cache-Control": "no-store"})
+    return Response(html, headers=NO_STORE)

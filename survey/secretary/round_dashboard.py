@@ -19,8 +19,14 @@ from survey.rounds import invitations, lifecycle
 from survey.rounds.clock import to_local, utcnow
 from survey.rounds.requirements import current_invitations, required_answers
 from survey.secretary.blueprint import bp
-from survey.secretary.round_forms import AddParticipantForm, ExtendForm, ReissueForm
-from survey.secretary.round_support import branch_round, local_to_utc, refused, signed_in
+from survey.secretary.round_forms import AddParticipantForm, ExtendForm, ReissueForm, ShowCodesForm
+from survey.secretary.round_support import (
+    app_secret,
+    branch_round,
+    local_to_utc,
+    refused,
+    signed_in,
+)
 
 
 def dashboard_page(round_: Round) -> str:
@@ -39,6 +45,9 @@ def dashboard_page(round_: Round) -> str:
         used=invitations.used_count(round_),
         participants=len(current),
         reissues=invitations.reissue_count(round_),
+        shown_again=invitations.shown_again_count(round_),
+        not_handed_out=sum(1 for i in current if i.times_shown == 0),
+        show_form=ShowCodesForm(),
         required=required_answers(round_),
         time_left=_time_left(round_),
         deadline_local=to_local(round_.deadline, current_app.config["TIMEZONE"])
@@ -99,6 +108,7 @@ def reissue(round_id: str) -> Response:
         invitation,
         signed_in(),
         form.reason.data or "",
+        app_secret(),
         now=utcnow(),
     ):
         db.session.commit()
@@ -125,7 +135,13 @@ def add_participant(round_id: str) -> Response:
     if member is None:
         abort(404)
     if not refused(
-        invitations.add_participant, db.session, round_, member, signed_in(), now=utcnow()
+        invitations.add_participant,
+        db.session,
+        round_,
+        member,
+        signed_in(),
+        app_secret(),
+        now=utcnow(),
     ):
         db.session.commit()
         flash(_("%(name)s was added. Print their slip.", name=member.name), "success")
@@ -180,4 +196,10 @@ def discard(round_id: str) -> Response:
 @roles_required("secretary", "committee")
 def round_log(round_id: str) -> str:
     round_ = branch_round(round_id)
-    return render_template("secretary/round_log.html", round=round_, events=round_.events)
+    return render_template(
+        "secretary/round_log.html",
+        round=round_,
+        events=round_.events,
+        reissues=invitations.reissue_count(round_),
+        shown_again=invitations.shown_again_count(round_),
+    )

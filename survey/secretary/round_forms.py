@@ -76,6 +76,12 @@ class ReissueForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
 
 
+class ShowCodesForm(FlaskForm):
+    """Which codes to show: ``new`` (not handed out yet), ``all``, or one invitation's id."""
+
+    which = StringField(validators=[DataRequired(), Length(max=40)])
+
+
 class AddParticipantForm(FlaskForm):
     member = SelectField(_l("Member"), coerce=str, validators=[InputRequired()])
 

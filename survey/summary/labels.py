@@ -54,6 +54,7 @@ def fact_rows(facts: RoundFacts, *, with_round: bool = True) -> list[tuple[str, 
         (_("Participants invited"), str(facts.invited)),
         (_("Invitations used (reissues included)"), str(facts.invitations_used)),
         (_("Answers received"), count_text(facts.answers)),
+        (_("Codes shown again after handing out"), str(facts.codes_shown_again)),
         (_("Reissued invitations"), str(facts.reissues)),
         (
             _("Minimum k"),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from survey.analysis import normalise
 from survey.models import OpinionItem, Round, Theme
 from survey.rounds.clock import configured_timezone, local_date
-from survey.rounds.invitations import reissue_count, used_count
+from survey.rounds.invitations import reissue_count, shown_again_count, used_count
 from survey.rounds.requirements import current_invitations, required_answers
 
 
@@ -85,6 +85,8 @@ class RoundFacts:
     deadline_day: date | None
     items: int = 0
     channels: dict[str, int] = field(default_factory=dict)
+    # Showings of invitation codes after they were handed out (survey/rounds/showing.py).
+    codes_shown_again: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def round_facts(round_: Round, items: list[OpinionItem] | None = None) -> RoundF
         invited=len(current_invitations(round_)),
         invitations_used=used_count(round_),
         reissues=reissue_count(round_),
+        codes_shown_again=shown_again_count(round_),
         answers=round_.answers_at_close if closed else None,
         min_answers=round_.min_answers,
         required=required_answers(round_),

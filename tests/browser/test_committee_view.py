@@ -20,7 +20,7 @@ from survey.rounds.clock import utcnow
 from survey.rounds.unseal import unseal_round
 from survey.rounds.wire import b64u_decode
 from tests.factories import PASSWORD, password_hash
-from tests.rounds_support import OfficerClient, make_collecting_round
+from tests.rounds_support import OfficerClient, codes_of, make_collecting_round
 
 ANSWERS = [
     "1. 值班安排要更合理，夜班后应保证休息\n2. 业务培训太少，希望每季度组织一次",
@@ -61,7 +61,7 @@ def closed_round(live_server: Any) -> tuple[str, tuple[str, str]]:
         round_, parts = make_collecting_round(
             live_server.app, session, secretary.branch, secretary, second, members
         )
-        codes = [i.code for i in round_.invitations if i.code]
+        codes = codes_of(round_)
         round_id, section = round_.public_id, round_.sections[0].key
     officer = OfficerClient(live_server.app.test_client(), round_id)
     public = b64u_decode(officer.fetch_keys()["seal_key"]["public"])

@@ -25,7 +25,7 @@ from survey.models import Branch, Invitation, Member, Round, SealedAnswer, Spent
 from survey.rounds.clock import to_local, utcnow
 from survey.rounds.invitations import invitation_link, reissue_invitation
 from survey.rounds.lifecycle import close_round
-from tests.rounds_support import make_collecting_round
+from tests.rounds_support import codes_of, make_collecting_round
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +72,7 @@ def open_round(live_server: Any) -> OpenRound:
         found = OpenRound(
             url=live_server.url,
             round_id=round_.public_id,
-            codes=[i.code for i in round_.invitations if i.code],
+            codes=codes_of(round_),
             parts=parts,
             fingerprint=str(round_.fingerprint),
             section_ids=[s.key for s in round_.sections],

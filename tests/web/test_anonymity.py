@@ -25,7 +25,7 @@ from survey.models import (
 )
 from survey.security import QuietRequestLogFilter
 from tests.committed import committed_app, fresh_database
-from tests.rounds_support import OfficerClient, make_collecting_round
+from tests.rounds_support import OfficerClient, code_of, make_collecting_round
 
 ANSWER_TABLES = ("sealed_answers", "spent_tokens")
 
@@ -72,9 +72,9 @@ def test_spent_key_is_the_primary_key() -> None:
 
 def _codes(session: Session, round_: Round) -> list[str]:
     return [
-        i.code
+        code_of(i)
         for i in session.scalars(select(Invitation).where(Invitation.round_id == round_.id))
-        if i.code
+        if i.code_sealed is not None
     ]
 
 
@@ -209,7 +209,7 @@ def _run_concurrent_spend(app: Flask) -> None:
         session.flush()
         round_, _ = make_collecting_round(app, session, branch, first, second, members)
         session.commit()
-        round_id, code = round_.public_id, round_.invitations[0].code
+        round_id, code = round_.public_id, code_of(round_.invitations[0])
     officer = OfficerClient(app.test_client(), round_id)
     token, signature = officer.obtain_token(code or "")
     section = officer.keys["sections"][0]["id"]

@@ -21,17 +21,13 @@ from sqlalchemy.orm import Session
 from survey.compression import strip_js_comments
 from survey.models import Round
 from survey.security import CONTENT_SECURITY_POLICY
-from tests.rounds_support import OfficerClient
+from tests.rounds_support import OfficerClient, codes_of
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "survey" / "static"
 NODE = shutil.which("node")
 OFFICER_JS = sorted((STATIC / "js" / "officer").glob("*.js"))
 ALL_JS = sorted((STATIC / "js").rglob("*.js"))
-
-
-def codes_of(round_: Round) -> list[str]:
-    return [i.code for i in round_.invitations if i.code]
 
 
 class PageParts(HTMLParser):

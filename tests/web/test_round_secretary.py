@@ -16,7 +16,7 @@ from survey.crypto import blindrsa
 from survey.models import Invitation, Member, Round, RoundEvent, User
 from survey.rounds.wire import b64u_encode
 from tests.factories import log_in
-from tests.rounds_support import OfficerClient
+from tests.rounds_support import OfficerClient, code_of
 
 PART = re.compile(r'id="part"><code>([0-9A-Z-]+)</code>')
 
@@ -122,7 +122,7 @@ def test_two_step_opening_then_frozen(
     other.post(f"/committee/rounds/{round_id}/confirm-part", data={"typed": part2})
     session.refresh(round_)
     assert round_.state == "collecting" and round_.fingerprint
-    assert all(i.code for i in round_.invitations)
+    assert all(i.code_hash and i.code_sealed for i in round_.invitations)
     assert (
         as_secretary.post(f"/secretary/rounds/{round_id}/participants", data={}).status_code == 302
     )
@@ -184,7 +184,7 @@ def test_reissue_makes_the_old_code_answer_reissued(
     open_both_steps(app, as_secretary, committee_user, round_id)
     round_ = session.scalar(select(Round).where(Round.public_id == round_id))
     old = round_.invitations[0]
-    old_code = old.code
+    old_code = code_of(old)
     response = as_secretary.post(
         f"/secretary/rounds/{round_id}/reissue",
         data={"invitation": old.public_id, "reason": "手机丢失"},
@@ -205,8 +205,8 @@ def test_reissue_makes_the_old_code_answer_reissued(
             Invitation.member_id == old.member_id, Invitation.superseded.is_(False)
         )
     )
-    officer.obtain_token(replacement.code)
-    assert session.scalar(select(Invitation).where(Invitation.code == old_code)).superseded
+    officer.obtain_token(code_of(replacement))
+    assert session.get(Invitation, old.id).superseded
     events = session.scalars(
         select(RoundEvent).where(RoundEvent.kind == "invitation_reissued")
     ).all()
@@ -241,13 +241,16 @@ def test_slips_and_csv(
 ) -> None:
     round_id = create_draft(as_secretary, committee_user)
     open_both_steps(app, as_secretary, committee_user, round_id)
-    slips = as_secretary.get(f"/secretary/rounds/{round_id}/slips").data.decode()
-    assert slips.count('class="slip"') == 9 and slips.count('class="sheet"') == 2
-    assert slips.count("<svg") == 9 and "style=" not in slips
-    assert f"/i#r={round_id}" in slips, "a code typed by hand needs its round"
-    csv_text = as_secretary.get(f"/secretary/rounds/{round_id}/invitations.csv").data.decode(
-        "utf-8"
-    )
+    assert as_secretary.get(f"/secretary/rounds/{round_id}/slips").status_code == 405
+    slips = as_secretary.post(f"/secretary/rounds/{round_id}/slips", data={"which": "new"})
+    html = slips.data.decode()
+    assert html.count('class="slip"') == 9 and html.count('class="sheet"') == 2
+    assert html.count("<svg") == 9 and "style=" not in html
+    assert f"/i#r={round_id}" in html, "a code typed by hand needs its round"
+    assert slips.headers["Cache-Control"] == "no-store"
+    csv_text = as_secretary.post(
+        f"/secretary/rounds/{round_id}/invitations.csv", data={"which": "all"}
+    ).data.decode("utf-8")
     lines = csv_text.lstrip("\ufeff").split("\n")
     assert lines[0] == "name,link,code" and len([x for x in lines if x]) == 10
     _name, link, code = lines[1].split(",")

@@ -28,7 +28,7 @@ from survey.rounds import lifecycle
 from survey.rounds.clock import utcnow
 from tests.conftest import POSTGRES_URL, base_settings, on_postgres
 from tests.factories import PASSWORD, log_in, password_hash
-from tests.rounds_support import OfficerClient, make_collecting_round
+from tests.rounds_support import OfficerClient, codes_of, make_collecting_round
 from tests.unseal_support import kendall_tau
 
 ANSWERS = 12
@@ -135,7 +135,7 @@ def _collect(committed: Committed) -> tuple[str, tuple[str, str], list[bytes]]:
         round_, parts = make_collecting_round(
             app, session, secretary.branch, secretary, second, members
         )
-        codes = [i.code for i in round_.invitations if i.code]
+        codes = codes_of(round_)
         section = round_.sections[0].key
         round_id = round_.public_id
         session.commit()

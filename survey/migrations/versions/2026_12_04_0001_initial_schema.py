@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 18:28:09.443623
+Create Date: 2026-12-04 13:48:30.715409
 """
 
 from __future__ import annotations
@@ -109,7 +109,10 @@ def upgrade() -> None:
     sa.Column('public_id', sa.String(length=32), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=40), nullable=True),
+    sa.Column('code_hash', sa.LargeBinary(length=32), nullable=True),
+    sa.Column('code_sealed', sa.LargeBinary(), nullable=True),
+    sa.Column('times_shown', sa.Integer(), nullable=False),
+    sa.Column('on_committee', sa.Boolean(), nullable=False),
     sa.Column('used', sa.Boolean(), nullable=False),
     sa.Column('blinded_hash', sa.LargeBinary(length=32), nullable=True),
     sa.Column('superseded', sa.Boolean(), nullable=False),
@@ -117,7 +120,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_invitations_member_id_members')),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_invitations_round_id_rounds')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invitations')),
-    sa.UniqueConstraint('code', name=op.f('uq_invitations_code')),
+    sa.UniqueConstraint('code_hash', name=op.f('uq_invitations_code_hash')),
     sa.UniqueConstraint('public_id', name=op.f('uq_invitations_public_id'))
     )
     with op.batch_alter_table('invitations', schema=None) as batch_op:
