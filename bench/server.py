@@ -77,6 +77,7 @@ from survey.extensions import db  # noqa: E402
 from survey.models import Branch, CommitteePost, Member, Round, User  # noqa: E402
 from survey.rounds import drafts, opening  # noqa: E402
 from survey.rounds.clock import utcnow  # noqa: E402
+from survey.rounds.invitations import code_of  # noqa: E402
 
 BUDGET = 0.5
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -361,7 +362,8 @@ def seed_round(database_url: str, instance: Path, secret_key: str, invitations: 
         assert round_.state == "collecting" and round_.token_key_spki and round_.seal_public
         site = Site(
             round_id=round_.public_id,
-            codes=[i.code for i in round_.invitations if i.code],
+            # The slips the officers received (decrypted directly: not a showing to staff).
+            codes=[code_of(round_, i, secret_key.encode()) for i in round_.invitations],
             public_key=blindrsa.load_public_spki(round_.token_key_spki),
             seal_public=round_.seal_public,
             section_keys=[s.key for s in round_.sections],

@@ -98,7 +98,7 @@ def public_key_spki(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> bytes:
 
 
 def load_public_spki(der: bytes) -> rsa.RSAPublicKey:
-    """Parse SPKI DER into an RSA public key, refusing other key types and keys under 2048 bits."""
+    """Parse SPKI DER into an RSA public key: RSA only, at least 2048 bits, e = 65537."""
     try:
         key = serialization.load_der_public_key(bytes(der))
     except (ValueError, TypeError, _cx.UnsupportedAlgorithm):
@@ -107,6 +107,8 @@ def load_public_spki(der: bytes) -> rsa.RSAPublicKey:
         raise MalformedInput("token key is not an RSA key")
     if key.key_size < MIN_KEY_BITS:
         raise MalformedInput(f"token key has {key.key_size} bits, fewer than {MIN_KEY_BITS}")
+    if key.public_numbers().e != PUBLIC_EXPONENT:  # every round key has e = 65537 (RFC 9474 §6.2)
+        raise MalformedInput(f"token key exponent is not {PUBLIC_EXPONENT}")
     return key
 
 

@@ -21,11 +21,11 @@ import pytest
 from sqlalchemy import select
 
 from survey.crypto import opening, seal
-from survey.models import Branch, Invitation, Member, Round, SealedAnswer, SpentToken, User
+from survey.models import Branch, Member, Round, SealedAnswer, SpentToken, User
 from survey.rounds.clock import to_local, utcnow
-from survey.rounds.invitations import invitation_link, reissue_invitation
+from survey.rounds.invitations import find_invitation, invitation_link, reissue_invitation
 from survey.rounds.lifecycle import close_round
-from tests.rounds_support import codes_of, make_collecting_round
+from tests.rounds_support import TEST_SECRET, codes_of, make_collecting_round
 
 pytestmark = pytest.mark.browser
 
@@ -133,7 +133,11 @@ def stored(page: Any) -> dict[str, Any]:
 
 
 def obtain_token(page: Any, open_round: OpenRound, code: str) -> None:
+    """Open the link: nothing is taken until the officer taps "start" (DESIGN section 5)."""
     page.goto(open_round.link(code))
+    view(page, "v-invite")
+    assert stored(page) == {}
+    page.click("#iv-start")
     page.wait_for_url(f"{open_round.url}/a/{open_round.round_id}")
     view(page, "v-write")
 
@@ -212,6 +216,10 @@ def test_whole_flow_from_printed_link_to_receipt(
     sections = open_round.section_ids
     assert answers == [{sections[0]: TEXT_TEAM, sections[-1]: TEXT_OTHER}]
     page.goto(open_round.link(code))
+    view(page, "v-invite")
+    assert page.locator("#iv-own").inner_text() == text_of(page, "status-here")
+    assert page.locator("#iv-start").inner_text() == text_of(page, "continue")
+    page.click("#iv-start")
     view(page, "v-done")
     assert page.locator("#done-title").inner_text() == text_of(page, "done-before")
     shot(page, "5-already-answered")
@@ -223,7 +231,8 @@ def inspect_answer_request(recorder: Recorder, code: str, open_round: OpenRound)
         parts = urlsplit(request.url)
         assert code not in parts.path + parts.query, request.url
         assert parts.netloc == urlsplit(open_round.url).netloc, request.url
-    for request in recorder.to("/keys") + recorder.to("/tokens") + recorder.to("/answers"):
+    quiet = recorder.to("/keys") + recorder.to("/tokens") + recorder.to("/answers")
+    for request in quiet + recorder.to("/invitation-status"):
         headers = request.all_headers()
         assert "cookie" not in headers and "referer" not in headers, request.url
     (answer,) = recorder.to("/answers")
@@ -253,6 +262,9 @@ def test_lost_token_reply_is_retried_with_the_same_blinded_message(
 
     page.route("**/api/v1/rounds/*/tokens", tokens)
     page.goto(open_round.link(open_round.codes[1]))
+    view(page, "v-invite")
+    assert bodies == []  # opening the link takes nothing
+    page.click("#iv-start")
     view(page, "v-message")
     assert page.locator("#m-retry").is_visible()
     shot(page, "1-reply-lost")
@@ -326,11 +338,10 @@ def test_same_invitation_in_a_second_browser(
 ) -> None:
     obtain_token(phone_page, open_round, open_round.codes[4])
     iphone_page.goto(open_round.link(open_round.codes[4]))
-    view(iphone_page, "v-message")
-    title = iphone_page.locator("#m-title").inner_text()
-    assert title == text_of(iphone_page, "invitation-used-title")
-    assert text_of(iphone_page, "invitation-used") in iphone_page.locator("#m-body").inner_text()
-    assert not iphone_page.locator("#m-retry").is_visible()
+    view(iphone_page, "v-invite")
+    own = iphone_page.locator("#iv-own").inner_text()
+    assert own == text_of(iphone_page, "status-used")
+    assert not iphone_page.locator("#iv-start").is_visible()
     assert stored(iphone_page) == {}
     shot(iphone_page, "iphone15-refused")
 
@@ -339,14 +350,17 @@ def test_reissued_invitation(
     page: Any, live_server: Any, open_round: OpenRound, shot: Callable[..., Any]
 ) -> None:
     code = open_round.codes[5]
-    with live_server.app.app_context(), live_server.session() as session:
-        invitation = session.scalar(select(Invitation).where(Invitation.code == code))
+    with live_server.app.test_request_context(), live_server.session() as session:
+        round_ = session.scalar(select(Round).where(Round.public_id == open_round.round_id))
+        assert round_ is not None
+        invitation = find_invitation(session, round_, code, TEST_SECRET)
         assert invitation is not None
-        secretary = session.get(User, invitation.round.custodian1_id)
-        reissue_invitation(session, invitation, secretary, "手机丢失", now=utcnow())
+        secretary = session.get(User, round_.custodian1_id)
+        reissue_invitation(session, invitation, secretary, "手机丢失", TEST_SECRET, now=utcnow())
     page.goto(open_round.link(code))
-    view(page, "v-message")
-    assert page.locator("#m-title").inner_text() == text_of(page, "invitation-reissued-title")
+    view(page, "v-invite")
+    assert page.locator("#iv-own").inner_text() == text_of(page, "status-reissued")
+    assert not page.locator("#iv-start").is_visible()
     shot(page, "reissued")
 
 
@@ -385,6 +399,8 @@ def test_typed_code_shows_the_fingerprint_to_compare(
     assert shown.replace(" ", "") == open_round.fingerprint[:16] and len(shown.split()) == 4
     shot(page, "2-compare-fingerprint")
     page.click("#fp-same")
+    view(page, "v-invite")
+    page.click("#iv-start")
     page.wait_for_url(f"{open_round.url}/a/{open_round.round_id}")
     view(page, "v-write")
 
@@ -406,11 +422,14 @@ def test_closed_round_wipes_the_phone_and_tells_whether_the_invitation_was_used(
     assert stored(page) == {}
     shot(page, "1-closed-answer-page")
     page.goto(open_round.link(code))
-    view(page, "v-message")
-    assert text_of(page, "status-used") in page.locator("#m-body").inner_text()
+    view(page, "v-invite")
+    assert page.locator("#iv-title").inner_text() == text_of(page, "closed-title")
+    assert text_of(page, "status-used") in page.locator("#iv-own").inner_text()
+    assert not page.locator("#iv-start").is_visible()
     page.goto(open_round.link(open_round.codes[3]))
-    view(page, "v-message")
-    assert text_of(page, "status-unused") in page.locator("#m-body").inner_text()
+    view(page, "v-invite")
+    assert text_of(page, "status-unused") in page.locator("#iv-own").inner_text()
+    assert page.locator("#iv-people li .o-used").count() == 6
     shot(page, "2-closed-invitation-status")
 
 

@@ -209,10 +209,26 @@ test('importTokenKey rejects malformed and unsuitable SPKI', async () => {
   // Too small a key.
   const small = await generateRsa(1024);
   await bad(small.spki, /key size/);
-  // Even modulus / even or tiny exponent.
+  // Even modulus; an exponent at or above n.
   const n = BigInt(PSS.n);
-  await bad(await rsaSpki(n, 65536n + 2n), /bad key/);
-  await bad(await rsaSpki(n, 1n), /bad key/);
+  await bad(await rsaSpki(n + 1n, 65537n), /bad key/);
+  await bad(await rsaSpki(n, n + 2n), /bad key/);
+});
+
+test('importTokenKey accepts e = 65537 only, every other odd exponent is refused', async () => {
+  const n = BigInt(PSS.n);
+  assert.equal((await importTokenKey(await rsaSpki(n, 65537n))).e, 65537n);
+  for (const e of [1n, 3n, 5n, 17n, 257n, 65535n, 65539n, 2n ** 32n + 15n, 65536n + 2n]) {
+    await assert.rejects(importTokenKey(await rsaSpki(n, e)), /65537|bad key/, String(e));
+  }
+  // A real key with another exponent, as a server could make one for a single person.
+  const key = await crypto.subtle.generateKey(
+    { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([3]), hash: 'SHA-384' },
+    true,
+    ['sign', 'verify'],
+  );
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', key.publicKey));
+  await assert.rejects(importTokenKey(spki), /exponent is not 65537/);
 });
 
 test('importTokenKey accepts the id-RSASSA-PSS algorithm identifier too', async () => {

@@ -25,6 +25,9 @@ const PREFIX_LEN = 32; // RFC 9474 §4.1 PrepareRandomize: 32 random bytes
 const NONCE_LEN = 32; // DESIGN §6: token message nonce
 const MIN_BITS = 2048; // DESIGN §3 uses RSA-2048: never accept a weaker key
 const MAX_BITS = 16384; // bounds the work a hostile key can cause; WebCrypto's own limit
+// Every round key has e = 65537 (RFC 9474 §6.2): a server offering another exponent is refused,
+// so a key made for one person (an exponent picked to mark them) cannot pass unnoticed.
+const E = 65537n;
 
 // DER encodings of the algorithm OIDs accepted in the SPKI.
 const OID_RSA_ENCRYPTION = '06092a864886f70d010101'; // 1.2.840.113549.1.1.1
@@ -156,7 +159,8 @@ export async function importTokenKey(spki) {
   const e = eInt.value;
   const modBits = bitLength(n);
   if (modBits < MIN_BITS || modBits > MAX_BITS) throw new Error('SPKI: unsupported key size');
-  if ((n & 1n) === 0n || (e & 1n) === 0n || e < 3n || e >= n) throw new Error('SPKI: bad key');
+  if ((n & 1n) === 0n || e >= n) throw new Error('SPKI: bad key');
+  if (e !== E) throw new Error('SPKI: exponent is not 65537');
   const modLen = Math.ceil(modBits / 8);
   const verifyKey = await subtle().importKey(
     'jwk',

@@ -23,6 +23,7 @@ export async function run() {
   const roundId = roundIdFromPath(location.pathname);
   if (!roundId) return showFailure(new ApiError(404, 'unknown_round'));
   if (!store.checkStorage()) return showFailure(new store.StorageUnavailable());
+  store.forgetClosedRounds(roundId); // what other rounds left here, once they closed
   showView('v-loading');
   let keys;
   try {
@@ -31,6 +32,7 @@ export async function run() {
     return showFailure(err, run);
   }
   if (keys.state !== 'collecting') return roundClosed(roundId, keys);
+  watchForClose(roundId, keys.deadline);
   const answered = store.load(roundId, 'answered');
   if (answered && answered.receipt) return showDone(roundId, answered.receipt, false);
   const token = store.load(roundId, 'token');
@@ -74,6 +76,30 @@ async function roundClosed(roundId, keys) {
   const lines = [msg('closed'), msg('closed-wiped')];
   if (receipt) lines.push(msg('closed-but-received'));
   showMessage({ title: msg('closed-title'), lines, receipt, kind: 'info' });
+}
+
+/**
+ * A page left open must not keep drafts past the close either: look again when the officer comes
+ * back to it, and at the deadline.
+ */
+function watchForClose(roundId, deadline) {
+  let closed = false;
+  const check = async () => {
+    if (closed || document.visibilityState !== 'visible') return;
+    try {
+      const keys = await getKeys(roundId);
+      if (keys.state !== 'collecting' && !closed) {
+        closed = true;
+        roundClosed(roundId, keys);
+      }
+    } catch {
+      // offline: the next visit asks again
+    }
+  };
+  document.addEventListener('visibilitychange', check);
+  window.addEventListener('pageshow', (event) => event.persisted && check());
+  const wait = deadline ? Date.parse(deadline) - Date.now() + 2000 : NaN;
+  if (wait > 0 && wait < 2 ** 31) setTimeout(check, wait);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,6 +11,9 @@
  * - `pending-answer` {body}: the exact request body, written BEFORE it is sent, so a retry
  *   after a network failure is byte for byte identical (the server answers 201 again);
  * - `answered`       {receipt}: the only thing left after success, wiped when the round closes.
+ *
+ * Everything kept for a round is wiped as soon as a page learns that the round closed: on the
+ * round's own pages, and on any visit to an officer page for another round (DESIGN §3).
  * @module officer/common
  */
 
@@ -65,6 +68,26 @@ export function drop(roundId, ...kinds) {
 /** Wipe everything this page keeps for a round (the round closed: DESIGN §3). */
 export function wipeRound(roundId) {
   drop(roundId, ...KINDS);
+}
+
+/**
+ * Ask about every other round this browser keeps something for, and wipe those that no longer
+ * collect (or no longer exist). Runs beside the page's own work; failures wait for next time.
+ */
+export async function forgetClosedRounds(current) {
+  const kept = new Set();
+  const s = storage();
+  for (let i = 0; i < s.length; i++) {
+    const match = /^svy:([a-z0-9]{1,32}):/.exec(s.key(i) || '');
+    if (match && match[1] !== current) kept.add(match[1]);
+  }
+  for (const roundId of kept) {
+    try {
+      if ((await getKeys(roundId)).state !== 'collecting') wipeRound(roundId);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) wipeRound(roundId);
+    }
+  }
 }
 
 /** Check once that storage works, so the officer learns it before typing anything. */

@@ -1,10 +1,13 @@
 /**
  * The invitation page after the support check: from a link (or a typed code) to a token.
  *
- * Steps (DESIGN §3, §6): fetch the round's keys without any cookie, check them against the
- * round fingerprint, prepare and blind a token message, STORE the blinding state, send the
- * blinded message with the code, finalise (which verifies) the blind signature, keep token and
- * signature for this round, forget the code, and move to /a/<round> with location.replace.
+ * Steps (DESIGN §3, §6): fetch the round's keys without any cookie and, in parallel, the
+ * invitation status; check the keys against the round fingerprint; show whether this invitation
+ * was used and who takes part (after close: whose invitation was used), so nobody's invitation
+ * is used in their place unnoticed. Only when the officer taps "start": prepare and blind a
+ * token message, STORE the blinding state, send the blinded message with the code, finalise
+ * (which verifies) the blind signature, keep token and signature for this round, forget the
+ * code, and move to /a/<round> with location.replace.
  * @module officer/invite-flow
  */
 
@@ -27,9 +30,9 @@ export const normaliseCode = (text) => String(text || '').replace(/[\s-]+/g, '')
  */
 export async function run(link, earlyKeys) {
   if (!store.checkStorage()) return showFailure(new store.StorageUnavailable());
-  if (link.r && link.c) return start(link, earlyKeys);
-  const pending = findPendingIssuance();
-  if (pending) return start(pending);
+  const next = link.r && link.c ? link : findPendingIssuance();
+  store.forgetClosedRounds(next && next.r); // what other rounds left here, once they closed
+  if (next) return start(next, next === link ? earlyKeys : null);
   return showForm(link.r || '');
 }
 
@@ -77,6 +80,7 @@ export function readForm(roundText, codeText) {
 async function start(link, earlyKeys) {
   showView('v-working');
   const roundId = link.r;
+  const status = askStatus(roundId, link.c); // in parallel with the keys
   let started = earlyKeys;
   let keys;
   try {
@@ -88,18 +92,77 @@ async function start(link, earlyKeys) {
   } catch (err) {
     return showFailure(err, () => start(link));
   }
-  if (keys.state !== 'collecting') return showClosed(roundId, link.c);
-  if (store.load(roundId, 'answered') || store.load(roundId, 'token')) {
-    return location.replace(`/a/${roundId}`); // that page says "already answered" or goes on
-  }
+  if (keys.state !== 'collecting') return showClosed(roundId, status);
   const spki = b64uDecode(keys.token_key.spki);
   const sealKey = b64uDecode(keys.seal_key.public);
   const fp = await roundFingerprint(spki, sealKey);
+  const pending = store.load(roundId, 'pending-token');
+  // A tap on "start" whose reply was lost goes on by itself; otherwise the officer decides.
+  const proceed = () =>
+    pending && pending.code === link.c
+      ? issue(link, spki, fp)
+      : showInvitation(link, status, () => issue(link, spki, fp));
   if (link.fp) {
     if (!(await fingerprintMatches(link.fp, spki, sealKey))) return showMismatch();
-    return issue(link, spki, fp);
+    return proceed();
   }
-  return compareFingerprint(fp, () => issue(link, spki, fp));
+  return compareFingerprint(fp, proceed);
+}
+
+/** The invitation-status reply, or the error that stopped it (never throws). */
+function askStatus(roundId, code) {
+  const body = JSON.stringify({ invitation: code });
+  return withRetries(() => postJson(roundId, 'invitation-status', body)).catch((err) => err);
+}
+
+/** While collecting: was it used, who takes part, and the button that takes the token. */
+async function showInvitation(link, asked, begin) {
+  const roundId = link.r;
+  const status = await asked;
+  if (status instanceof ApiError && status.code === 'unknown_invitation') {
+    return showForm(roundId, msg('unknown-invitation')); // most likely mistyped: type it again
+  }
+  if (status.participation) return showClosed(roundId, asked); // it closed meanwhile
+  const button = $('iv-start');
+  let own = 'status-unused-yet';
+  let action = begin;
+  if (store.load(roundId, 'answered') || store.load(roundId, 'token')) {
+    own = 'status-here';
+    button.textContent = msg('continue');
+    action = () => location.replace(`/a/${roundId}`);
+  } else if (status instanceof Error) {
+    own = 'status-unavailable';
+  } else if (status.reissued || status.used) {
+    own = status.reissued ? 'status-reissued' : 'status-used';
+    action = null;
+  }
+  button.hidden = !action;
+  button.onclick = action;
+  return showPeople([msg(own)], status);
+}
+
+/** The own-status lines and the participant list (names; after close, used or not). */
+function showPeople(lines, status) {
+  const own = $('iv-own');
+  own.textContent = '';
+  for (const line of lines) own.appendChild(document.createElement('p')).textContent = line;
+  const people = status.participation || (status.participants || []).map((name) => ({ name }));
+  const list = $('iv-people');
+  list.textContent = '';
+  for (const person of people) {
+    const item = list.appendChild(document.createElement('li'));
+    item.textContent = person.name;
+    if ('used' in person) {
+      const mark = item.appendChild(document.createElement('span'));
+      mark.className = 'o-used';
+      mark.textContent = msg(person.used ? 'used' : 'unused');
+    }
+  }
+  const used = people.filter((person) => person.used).length;
+  const title = $('iv-people-title');
+  title.textContent = msg(status.participation ? 'people-used' : 'people', { n: people.length, used });
+  title.hidden = !people.length;
+  showView('v-invite');
 }
 
 /** A typed code has no fingerprint: the officer compares the slip's 16 digits. */
@@ -162,7 +225,9 @@ async function obtainSignature(roundId, pending, pk) {
 }
 
 function tokenRefused(roundId, pending, err, retry) {
-  if (err instanceof ApiError && err.status === 410) return showClosed(roundId, pending.code);
+  if (err instanceof ApiError && err.status === 410) {
+    return showClosed(roundId, askStatus(roundId, pending.code));
+  }
   if (err instanceof ApiError && err.code === 'unknown_invitation') {
     store.drop(roundId, 'pending-token');
     return showForm(roundId, msg('unknown-invitation')); // most likely mistyped: type it again
@@ -172,22 +237,20 @@ function tokenRefused(roundId, pending, err, retry) {
 }
 
 /** After close the link still answers: was this invitation used (by me, or in my place)? */
-async function showClosed(roundId, code) {
+async function showClosed(roundId, asked) {
   store.wipeRound(roundId); // drafts and markers do not outlive collection (DESIGN §3)
+  const status = await asked;
   const lines = [msg('closed')];
-  if (code) {
-    try {
-      const body = JSON.stringify({ invitation: code });
-      const status = await withRetries(() => postJson(roundId, 'invitation-status', body));
-      if (status.reissued) lines.push(msg('status-reissued'));
-      else lines.push(msg(status.used ? 'status-used' : 'status-unused'));
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'unknown_invitation') {
-        lines.push(msg('unknown-invitation'));
-      } else {
-        lines.push(msg('status-unavailable'));
-      }
-    }
+  if (status instanceof ApiError && status.code === 'unknown_invitation') {
+    lines.push(msg('unknown-invitation'));
+  } else if (status instanceof Error) {
+    lines.push(msg('status-unavailable'));
+  } else if (status.reissued) {
+    lines.push(msg('status-reissued'));
+  } else {
+    lines.push(msg(status.used ? 'status-used' : 'status-unused'));
   }
-  showMessage({ title: msg('closed-title'), lines, kind: 'info' });
+  $('iv-title').textContent = msg('closed-title');
+  $('iv-start').hidden = true;
+  return showPeople(lines, status);
 }
