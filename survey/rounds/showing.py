@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from survey.models import Invitation, Round, User
 from survey.rounds.errors import InvalidRoundSettings, WrongState
@@ -74,14 +76,33 @@ def show_codes(
         raise ValueError(f"unknown channel {channel!r}")
     if round_.state != "collecting":
         raise WrongState(_("Invitation codes can be shown only while the round is collecting."))
-    shown = []
-    for invitation in chosen_invitations(round_, which):
-        code = code_of(round_, invitation, secret)
-        shown.append(ShownCode(invitation, code, again=invitation.times_shown > 0))
-        invitation.times_shown += 1
+    chosen = chosen_invitations(round_, which)
+    times = _count_showing(session, chosen)
+    shown = [
+        ShownCode(invitation, code_of(round_, invitation, secret), again=times[invitation.id] > 1)
+        for invitation in chosen
+    ]
     _log_showing(session, round_, shown, channel=channel, actor=actor, now=now)
     session.flush()
     return shown
+
+
+def _count_showing(session: Session, chosen: list[Invitation]) -> dict[int, int]:
+    """Count one more showing of each invitation, in the database itself: two showings at the
+    same moment (two tabs, two workers) are both counted, and only one of them is the first."""
+    if not chosen:
+        return {}
+    rows = session.execute(
+        update(Invitation)
+        .where(Invitation.id.in_([i.id for i in chosen]))
+        .values(times_shown=Invitation.times_shown + 1)
+        .returning(Invitation.id, Invitation.times_shown)
+        .execution_options(synchronize_session=False)
+    ).all()
+    times = {row[0]: int(row[1]) for row in rows}
+    for invitation in chosen:
+        set_committed_value(invitation, "times_shown", times[invitation.id])
+    return times
 
 
 def _log_showing(

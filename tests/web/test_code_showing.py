@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,13 +17,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey.extensions import db
 from survey.models import Member, Round, RoundEvent, User
 from survey.rounds import showing
 from survey.rounds.clock import utcnow
 from survey.rounds.errors import WrongState
 from survey.rounds.invitations import shown_again_count
 from survey.rounds.lifecycle import close_round
-from tests.rounds_support import TEST_SECRET, code_of
+from tests.committed import committed_app, fresh_database
+from tests.rounds_support import TEST_SECRET, code_of, make_collecting_round
 
 FACT = re.compile(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>")
 CODE_IN_CSV = re.compile(r",([a-z2-9]{26})$", re.MULTILINE)
@@ -174,3 +177,68 @@ def test_the_command_line_counts_like_the_web(
     late = [i for i in open_round.invitations if i.member.name == "迟到者"]
     assert [i.code_sealed is None for i in late] == [True, False], "a replaced code is unreadable"
     assert reissued.stdout.strip().endswith(code_of(late[1]))
+
+
+def test_two_showings_at_the_same_moment_are_both_counted(tmp_path: Path) -> None:
+    """Two tabs (or two workers) that read the round before either counted: nothing is lost,
+    and only one of them hands the codes out."""
+    with fresh_database(tmp_path, "showing") as url:
+        app = committed_app(url, tmp_path)
+        with app.test_request_context():
+            round_id = _committed_round(app)
+            first, second = Session(db.engine), Session(db.engine, expire_on_commit=False)
+            try:
+                round_b = second.scalars(select(Round).where(Round.public_id == round_id)).one()
+                assert all(i.times_shown == 0 for i in round_b.invitations)
+                second.commit()  # what tab B read stays in memory, as in a concurrent request
+                round_a = first.scalars(select(Round).where(Round.public_id == round_id)).one()
+                shown_a = showing.show_codes(
+                    first,
+                    round_a,
+                    "all",
+                    channel="slips",
+                    actor=None,
+                    secret=TEST_SECRET,
+                    now=utcnow(),
+                )
+                first.commit()
+                shown_b = showing.show_codes(
+                    second,
+                    round_b,
+                    "all",
+                    channel="csv",
+                    actor=None,
+                    secret=TEST_SECRET,
+                    now=utcnow(),
+                )
+                second.commit()
+            finally:
+                first.close()
+                second.close()
+            assert [s.again for s in shown_a] == [False] * 6
+            assert [s.again for s in shown_b] == [True] * 6
+            db.session.expire_all()  # what this context's own session read before
+            check = db.session.scalars(select(Round).where(Round.public_id == round_id)).one()
+            assert shown_again_count(check) == 6
+            assert [e.kind for e in check.events][-2:] == ["codes_handed_out", "codes_shown_again"]
+            db.session.close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _committed_round(app: Flask) -> str:
+    from survey.auth.passwords import hash_password
+    from survey.models import Branch
+
+    session = db.session
+    branch = Branch(slug="race", name="并发支部")
+    first = User(username="s", password_hash=hash_password("x" * 12), branch=branch)
+    first.roles = {"secretary", "committee"}
+    second = User(username="c", password_hash=hash_password("x" * 12), branch=branch)
+    second.roles = {"committee"}
+    members = [Member(name=f"警官{i}", branch=branch) for i in range(6)]
+    session.add_all([branch, first, second, *members])
+    session.flush()
+    round_, _ = make_collecting_round(app, session, branch, first, second, members)
+    session.commit()
+    return round_.public_id
