@@ -89,7 +89,7 @@ def split_opinions(text: str) -> list[str]:
         items.extend(_split_block(block.text))
     finished: list[str] = []
     for lead, items in groups.values():
-        finished.extend(_attach(lead, [_finish(item) for item in items]))
+        finished.extend(_finish(item) for item in _attach(lead, [_finish(i) for i in items]))
     return [item for item in finished if item]
 
 
