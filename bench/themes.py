@@ -123,6 +123,31 @@ def quality(texts: list[str], gold: list[str]) -> list[tuple[str, float, float, 
     return rows
 
 
+def _bigrams(text: str) -> set[str]:
+    han = "".join(char for char in text if "\u4e00" <= char <= "\u9fff")
+    return {han[i : i + 2] for i in range(len(han) - 1)}
+
+
+def dice(one: str, other: str) -> float:
+    """Character-pair overlap (Dice) of two headings: 1 the same pairs, 0 none."""
+    a, b = _bigrams(one), _bigrams(other)
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def headings(texts: list[str], gold: list[str]) -> tuple[float, float, list[tuple[str, str]]]:
+    """Mean Dice of each theme's heading, and of its two best keywords (the old
+    「A · B」 style), with the source heading most of its items carry; true k."""
+    grouping = group_opinions(texts, len(set(gold)))
+    ours, pairs, shown = [], [], []
+    for theme in grouping.themes:
+        members = [g for g, a in zip(gold, grouping.assignments, strict=True) if a == theme.index]
+        majority = max(sorted(set(members)), key=members.count).split("|")[-1]
+        ours.append(dice(theme.label, majority))
+        pairs.append(dice("".join(theme.keywords[:2]), majority))
+        shown.append((theme.label, majority))
+    return statistics.mean(ours), statistics.mean(pairs), shown
+
+
 def synthetic(count: int, seed: int = 0) -> list[str]:
     """``count`` items made of one to three clauses of evaluation opinions of one theme."""
     texts, gold = load(EVAL)
@@ -196,6 +221,12 @@ def main() -> None:
         print(f"{'method':40} {'NMI':>6} {'ARI':>6}")
         for name, nmi, ari, note in quality(texts, gold):
             print(f"{name:40} {nmi:6.3f} {ari:6.3f}  {note}")
+        ours, pairs, shown = headings(texts, gold)
+        print(f"headings vs source headings (Dice of character pairs, true k): {ours:.3f};")
+        print(f"  two best keywords instead: {pairs:.3f}")
+        if set_name.startswith("published"):
+            for label, source in shown:
+                print(f"  {label}  ←  {source}")
 
     print("\nspeed, warm")
     group_opinions(synthetic(200, seed=1))
