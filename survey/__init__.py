@@ -72,10 +72,15 @@ def register_cli(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Domain errors and HTTP errors become pages (or JSON for the officers' API) in one place."""
+    """Refusals become pages (or JSON for the officers' API) in one place; bad input is refused
+    before any view runs, and a refused form is answered 400."""
     from survey.errors import register_handlers
+    from survey.forms import install_refused_form_status
+    from survey.request_guard import install_request_guard
 
     register_handlers(app)
+    install_request_guard(app)
+    install_refused_form_status(app)
 
 
 def register_request_hooks(app: Flask) -> None:
