@@ -177,7 +177,7 @@ def _forget_request_body() -> None:
     """
     empty: ImmutableMultiDict[str, Any] = ImmutableMultiDict()
     request.__dict__.update(form=empty, files=empty)
-    request._cached_json = (None, None)  # type: ignore[assignment]
+    request._cached_json = (None, None)
 
 
 def _api_code(status: int) -> str:
