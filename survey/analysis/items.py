@@ -9,14 +9,19 @@ a point must come out whole and a list must come apart:
   order (``1.5小时`` is no list, a lone ``一是`` is none either);
 * each line is an item, except that the lines after a numbered line belong to
   it until a blank line (or a line opening with 另外、此外、还有 …);
-* a lead-in (``关于执法办案：`` or a heading line such as ``值班方面``) is kept
-  in front of each point under it, because it says what the point is about;
-  a generic one (``提几点意见：``, ``对班子的意见：``) is dropped;
+* a lead-in (``关于执法办案：``, ``所长个人（老王说的）：`` or a heading line such
+  as ``值班方面``) over several points is the writer's own heading and is
+  dropped: copied in front of each point it would show which points one
+  person wrote (DESIGN §3, "Grouping by handwriting"), and the section says
+  whom the points are about. Over a single point it stays as written
+  (``对所长：脾气急``). A generic one (``提几点意见：``) is always dropped;
 * ``；`` separates points only when every part is a clause of its own (at least
   six Chinese characters or twelve characters otherwise); ``团结；民主；透明``
   stays one item;
 * markers and trailing ``。，；`` go, text is normalised, empty items and bare
   "no opinion" answers (``无``, ``暂无意见``, ``以上意见仅供参考``) are dropped.
+  Nothing else is removed: a ``第三条`` or ``一是`` with no ``第四条``/``二是`` in
+  sequence is words, not a marker (``第三条规定不合理，应当修改`` stays whole).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass, field
 from survey.analysis.markers import (
     Marker,
     find_sequence,
+    is_sequence,
     leading_marker,
     needs_sequence,
     strip_leading_marker,
@@ -60,9 +66,14 @@ _PUNCT = re.compile(r"[，。；：？！、,.;:?!]")
 
 @dataclass
 class _Block:
-    """Consecutive lines that form one point or one list, after their lead-in."""
+    """Consecutive lines that form one point or one list, after their lead-in.
+
+    Blocks under one heading line share its ``group`` number, so that the
+    heading can be kept when it stands over a single point only.
+    """
 
     lead: str
+    group: int
     lines: list[str] = field(default_factory=list)
 
     @property
@@ -72,10 +83,13 @@ class _Block:
 
 def split_opinions(text: str) -> list[str]:
     """The opinion items in ``text``, normalised, in writing order."""
-    items: list[str] = []
+    groups: dict[int, tuple[str, list[str]]] = {}
     for block in _blocks(normalise_lines(text)):
-        items.extend(_with_lead(block.lead, item) for item in _split_block(block.text))
-    finished = (_finish(item) for item in items)
+        lead, items = groups.setdefault(block.group, (block.lead, []))
+        items.extend(_split_block(block.text))
+    finished: list[str] = []
+    for lead, items in groups.values():
+        finished.extend(_finish(item) for item in _attach(lead, [_finish(i) for i in items]))
     return [item for item in finished if item]
 
 
@@ -83,12 +97,16 @@ def split_opinions(text: str) -> list[str]:
 
 
 def _top_style(lines: list[str]) -> str | None:
-    """The marker style that numbers the outermost list written line by line."""
+    """The marker style that numbers the outermost list written line by line.
+
+    ``一是``/``第一`` lines count only when they number 1, 2 … in order: two
+    lines opening with ``第三条`` and ``第五条`` are two points about rules.
+    """
     markers = [marker for line in lines if (marker := leading_marker(line))]
     for marker in markers:
         if not needs_sequence(marker.style):
             return marker.style
-        if sum(other.style == marker.style for other in markers) >= 2:
+        if is_sequence([other for other in markers if other.style == marker.style]):
             return marker.style
     return None
 
@@ -97,26 +115,35 @@ def _blocks(lines: list[str]) -> list[_Block]:
     top = _top_style(lines)
     blocks: list[_Block] = []
     current: _Block | None = None  # the numbered block collecting continuation lines
-    lead = ""  # the lead-in line the following points belong to
+    lead, group = "", 0  # the lead-in line the following points belong to, and its number
     for line in lines:
         marker = leading_marker(line) if top else None
         if not line:
-            current, lead = None, ""
+            current, lead, group = None, "", group + 1
         elif marker is not None and marker.style == top:
             if current is None and not lead:
-                lead = _take_lead(blocks)
-            current = _Block(lead, [line])
+                lead, group = _take_lead(blocks), group + 1
+            current = _Block(lead, group, [_without_marker(line, marker)])
             blocks.append(current)
         elif current is not None and not _NEW_POINT.match(line):
             current.lines.append(line)
         elif _is_lead_line(line):
-            current, lead = None, _lead_in(line)[0]
+            current, lead, group = None, _lead_in(line)[0], group + 1
         else:
             if _NEW_POINT.match(line):
-                lead = ""
+                lead, group = "", group + 1
             current = None
-            blocks.append(_Block(lead, [line]))
+            blocks.append(_Block(lead, group, [line]))
     return blocks
+
+
+def _without_marker(line: str, marker: Marker) -> str:
+    """A numbered line without its number, unless the number starts an inline
+    list that :func:`_split_block` takes apart (``1.值班太多。2.装备老化``)."""
+    inline = find_sequence(line)
+    if inline and inline[0].start == marker.start:
+        return line
+    return line[marker.end :].lstrip()
 
 
 def _is_lead_line(line: str) -> bool:
@@ -142,9 +169,10 @@ def _split_block(text: str) -> list[str]:
     if not sequence:
         return _split_semicolons(text)
     lead, items = _lead_in(text[: sequence[0].start])
+    points: list[str] = []
     for piece in _pieces(text, sequence):
-        items.extend(_with_lead(lead, item) for item in _split_block(piece))
-    return items
+        points.extend(_split_block(piece))
+    return items + _attach(lead, points)
 
 
 def _pieces(text: str, sequence: list[Marker]) -> list[str]:
@@ -181,16 +209,19 @@ def _split_semicolons(text: str) -> list[str]:
         parts[0] = rest
     if not all(_is_clause(part) for part in parts):
         return [text]
-    return [_with_lead(lead, part) for part in parts]
+    return _attach(lead, parts)
 
 
 # --- finishing ----------------------------------------------------------------------
 
 
-def _with_lead(lead: str, item: str) -> str:
-    if not lead or not item.strip():
-        return item
-    return f"{lead}：{strip_leading_marker(item.strip())}"
+def _attach(lead: str, items: list[str]) -> list[str]:
+    """The points under a lead-in: with it in front when it heads one point
+    only, as written; without it when it heads several (module docstring)."""
+    points = [item for item in items if _finish(item)]
+    if not lead or len(points) != 1:
+        return points
+    return [f"{lead}：{points[0].strip()}"]
 
 
 def _join_lines(text: str) -> str:

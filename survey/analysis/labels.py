@@ -1,34 +1,56 @@
-"""Theme labels by class-based TF-IDF, never showing a rare word.
+"""Theme headings a committee member would write, never showing a rare word.
 
-A term's weight for a theme is the share of the theme's items that use it
-times how specific it is to few items overall: ``df_t / n_t · log(1 + n / df)``.
-Terms are content words and, as heading material, pairs of content words that
-stood side by side (值班 + 备勤 → 值班备勤) when a pair is about as common in
-the theme as its word. A label is one or two terms joined by `` · ``.
+**Heading.** A short phrase the theme's own items wrote: a stretch of two to
+five consecutive words (值班 备勤 压力 大 → 「值班备勤压力大」, 谈心谈话 制度 未
+落实 → 「谈心谈话制度未落实」) that at least two items of the theme contain,
+three to twelve characters long, without punctuation, digits, Latin letters, a
+person's name or a title of office, holding one of the theme's three best
+keywords and used by at least a third as many items as the best keyword (so
+that it heads the theme, not a corner of it). Among such phrases the best is
+the one most used in the theme and least outside it (``used · log(1 + n /
+df)``), the longer winning a tie. When
+no phrase is shared, the heading names the theme's best one or two words:
+「值班、警力等方面」.
+
+**Keywords.** Three to five content words, best first, by class-based TF-IDF: a
+word's weight for a theme is the share of the theme's items that use it times
+``log(1 + n / df)``.
 
 **The rare-word rule.** A word that fewer than two items of the theme use is
-never shown, neither in the label nor among the keywords: a word only one
-person wrote can point at that person. A theme without such a word is
-labelled 其他意见.
+never shown, neither in the heading nor among the keywords: a word only one
+person wrote can point at that person. A phrase is shown only when two items
+contain the whole phrase. A theme without such a word is headed 其他意见.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from survey.analysis.tokens import Tokens
+from survey.analysis.vocabulary import STOP_WORDS, TITLES
 
 __all__ = ["FALLBACK_LABEL", "MIN_ITEMS_PER_WORD", "ThemeLabel", "label_themes"]
 
 MIN_ITEMS_PER_WORD = 2
 FALLBACK_LABEL = "其他意见"
-SEPARATOR = " · "
-_LABEL_TERMS = 2
-_KEYWORDS = 6
-_COMPOUND_SHARE = 0.5  # a pair replaces its word when at least this common
+_KEYWORDS = 5
+_PHRASE_WORDS = (2, 5)  # words in a heading phrase, inclusive
+_PHRASE_CHARS = (3, 12)
+_LONG_ENOUGH = 8  # characters from which a phrase is no better for being longer
+_COVERAGE = 3  # a heading phrase is used by at least 1/3 as many items as the best word
+_TOP_WORDS = 3  # a heading phrase holds one of the theme's three best words
+# Words a heading never starts or ends with: they lean on a neighbour outside it.
+_LOOSE_EDGE_WORDS = """
+    的 地 得 了 着 过 和 与 及 或 跟 同 在 对 把 被 让 给 从 向 为 是 有 也 都 就 还 又 再 只 却
+    并 而 则 等 很 太 更 最 要 能 会 可以 应该 我们 我 你们 你 他们 他 她 大家 自己 这 那
+    这个 那个 一些 有些 有的 个别 比较 非常 特别 十分 不 没 没有 希望 建议 以 用 将 按 由 于
+"""
+_LOOSE_EDGE = frozenset(_LOOSE_EDGE_WORDS.split())
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -37,92 +59,119 @@ class ThemeLabel:
     keywords: tuple[str, ...]
 
 
-def _compounds(doc: Tokens) -> set[str]:
-    return {run[i] + run[i + 1] for run in doc.runs for i in range(len(run) - 1)}
+def _shown(word: str) -> bool:
+    """A word that may appear in a heading or among keywords at all."""
+    return not _LATIN_OR_DIGIT.search(word) and word not in TITLES
+
+
+def _phrases(doc: Tokens) -> set[str]:
+    """Heading candidates of one item (see the module docstring)."""
+    content = set(doc.words)
+    low, high = _PHRASE_WORDS
+    found: set[str] = set()
+    for segment in doc.segments:
+        for start in range(len(segment)):
+            if segment[start] in _LOOSE_EDGE:
+                continue
+            for end in range(start + low, min(start + high, len(segment)) + 1):
+                words = segment[start:end]
+                if words[-1] in _LOOSE_EDGE or not all(_shown(word) for word in words):
+                    continue
+                phrase = "".join(words)
+                if _PHRASE_CHARS[0] <= len(phrase) <= _PHRASE_CHARS[1] and content.intersection(
+                    words
+                ):
+                    found.add(phrase)
+    return found
 
 
 @dataclass
 class _Counts:
-    words: list[Counter[str]]  # per theme: items using each word
-    pairs: list[Counter[str]]  # per theme: items using each compound
-    total: Counter[str]  # items using each word or compound, over all themes
+    words: list[Counter[str]]  # per theme: items using each content word
+    phrases: list[Counter[str]]  # per theme: items holding each phrase
+    total: Counter[str]  # items using each word or phrase, over all themes
     sizes: list[int]
     n_items: int
 
 
 def _count(tokens: Sequence[Tokens], themes: Sequence[Sequence[int]]) -> _Counts:
     words: list[Counter[str]] = []
-    pairs: list[Counter[str]] = []
+    phrases: list[Counter[str]] = []
     total: Counter[str] = Counter()
     for members in themes:
         theme_words: Counter[str] = Counter()
-        theme_pairs: Counter[str] = Counter()
+        theme_phrases: Counter[str] = Counter()
         for index in members:
-            theme_words.update(set(tokens[index].words))
-            theme_pairs.update(_compounds(tokens[index]))
+            theme_words.update(word for word in set(tokens[index].words) if _shown(word))
+            theme_phrases.update(_phrases(tokens[index]))
         words.append(theme_words)
-        pairs.append(theme_pairs)
+        phrases.append(theme_phrases)
         total.update(theme_words)
-        total.update(theme_pairs)
+        total.update(theme_phrases)
     sizes = [len(members) for members in themes]
-    return _Counts(words, pairs, total, sizes, sum(sizes))
+    return _Counts(words, phrases, total, sizes, sum(sizes))
 
 
-def _ranked(counts: Counter[str], size: int, data: _Counts) -> list[tuple[str, float]]:
-    """Shown-able terms of one theme, best first (ties broken by the term itself)."""
+def _specificity(term: str, data: _Counts) -> float:
+    return math.log(1.0 + data.n_items / data.total[term])
+
+
+def _ranked_words(theme: int, data: _Counts) -> list[str]:
+    """Shown-able content words of one theme, best first (ties: the word itself)."""
+    size = data.sizes[theme]
     scored = [
-        (term, used / size * math.log(1.0 + data.n_items / data.total[term]))
-        for term, used in counts.items()
-        if used >= MIN_ITEMS_PER_WORD
+        (used / size * _specificity(word, data), word)
+        for word, used in data.words[theme].items()
+        if used >= MIN_ITEMS_PER_WORD and word not in STOP_WORDS
     ]
-    return sorted(scored, key=lambda pair: (-pair[1], pair[0]))
+    return [word for _, word in sorted(scored, key=lambda pair: (-pair[0], pair[1]))]
 
 
-def _best_compound(word: str, used: int, pairs: Counter[str]) -> str | None:
-    candidates = [
-        (count, term)
-        for term, count in pairs.items()
-        if word in term
-        and count >= MIN_ITEMS_PER_WORD
-        and count >= _COMPOUND_SHARE * used
-        and term != word
+def _ranked_phrases(theme: int, data: _Counts, words: list[str]) -> list[str]:
+    """Heading phrases of one theme, best first: phrases that hold one of the
+    theme's best words and that at least a third as many items use as use its
+    best word (a phrase three items of sixty share heads nothing)."""
+    if not words:
+        return []
+    needed = max(MIN_ITEMS_PER_WORD, math.ceil(data.words[theme][words[0]] / _COVERAGE))
+    top = words[:_TOP_WORDS]
+
+    def holds_top_word(phrase: str) -> bool:
+        return any(word in phrase for word in top)
+
+    def key(item: tuple[str, int]) -> tuple[float, int, str]:
+        phrase, used = item
+        score = round(used * _specificity(phrase, data), 9)
+        return (-score, -min(len(phrase), _LONG_ENOUGH), phrase)
+
+    shared = [
+        item
+        for item in data.phrases[theme].items()
+        if item[1] >= needed and holds_top_word(item[0])
     ]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda pair: (pair[0], -len(pair[1]), pair[1]))[1]
+    return [phrase for phrase, _ in sorted(shared, key=key)]
 
 
-def _heading_terms(theme: int, data: _Counts, limit: int) -> list[str]:
-    """Up to ``limit`` non-overlapping terms for a theme's heading."""
-    chosen: list[str] = []
-    for word, _score in _ranked(data.words[theme], data.sizes[theme], data):
-        if any(word in term or term in word for term in chosen):
-            continue
-        used = data.words[theme][word]
-        term = _best_compound(word, used, data.pairs[theme]) or word
-        if any(part in term or term in part for part in chosen):
-            term = word
-        chosen.append(term)
-        if len(chosen) == limit:
-            break
-    return chosen
+def _headings(theme: int, data: _Counts) -> list[str]:
+    """Heading candidates for one theme, best first; never empty."""
+    words = _ranked_words(theme, data)
+    candidates = _ranked_phrases(theme, data, words)
+    if words:
+        candidates.append(f"{'、'.join(words[:2])}等方面" if len(words) > 1 else f"{words[0]}方面")
+    return candidates or [FALLBACK_LABEL]
 
 
 def label_themes(tokens: Sequence[Tokens], themes: Sequence[Sequence[int]]) -> list[ThemeLabel]:
-    """A label and keywords for each theme (lists of item indices into ``tokens``)."""
+    """A heading and keywords for each theme (lists of item indices into ``tokens``)."""
     data = _count(tokens, themes)
     seen: set[str] = set()
     labels: list[ThemeLabel] = []
     for theme in range(len(themes)):
-        keywords = tuple(
-            word for word, _ in _ranked(data.words[theme], data.sizes[theme], data)[:_KEYWORDS]
-        )
-        terms = _heading_terms(theme, data, _LABEL_TERMS)
-        label = SEPARATOR.join(terms) or FALLBACK_LABEL
-        if label in seen:  # two themes read alike: say a little more
-            label = SEPARATOR.join(_heading_terms(theme, data, _LABEL_TERMS + 1)) or label
+        keywords = tuple(_ranked_words(theme, data)[:_KEYWORDS])
+        candidates = _headings(theme, data)
+        label = next((heading for heading in candidates if heading not in seen), candidates[0])
         base, number = label, 2
-        while label in seen:
+        while label in seen:  # two themes read alike
             label, number = f"{base}（{number}）", number + 1
         seen.add(label)
         labels.append(ThemeLabel(label, keywords))

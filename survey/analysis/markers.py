@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Marker", "find_sequence", "leading_marker", "strip_leading_marker"]
+__all__ = [
+    "Marker",
+    "find_sequence",
+    "is_sequence",
+    "leading_marker",
+    "needs_sequence",
+    "strip_leading_marker",
+]
 
 _NUMERAL = "一二三四五六七八九十"
 _HAN_NUMBER = rf"[{_NUMERAL}]{{1,3}}"
@@ -81,9 +88,13 @@ def leading_marker(line: str) -> Marker | None:
 
 
 def strip_leading_marker(text: str) -> str:
-    """``text`` without the list marker it starts with."""
+    """``text`` without the list marker it starts with, if that marker is one
+    on its own: a lone ``1.`` is a marker, a lone ``第三条`` or ``一是`` is words
+    (``第三条规定不合理`` keeps them)."""
     marker = leading_marker(text)
-    return text[marker.end :].lstrip() if marker else text
+    if marker is None or needs_sequence(marker.style):
+        return text
+    return text[marker.end :].lstrip()
 
 
 def _run(candidates: list[Marker]) -> list[Marker]:
@@ -93,6 +104,11 @@ def _run(candidates: list[Marker]) -> list[Marker]:
         if marker.number == len(chain) + 1:
             chain.append(marker)
     return chain
+
+
+def is_sequence(markers: list[Marker]) -> bool:
+    """Whether ``markers`` (in text order) number at least 1, 2 in order."""
+    return len(_run(markers)) >= 2
 
 
 def find_sequence(text: str) -> list[Marker]:

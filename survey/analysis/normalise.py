@@ -8,7 +8,10 @@ before anyone reads it:
 
 * traditional characters become simplified (OpenCC ``t2s``);
 * full-width letters, digits and symbols become ASCII, the ideographic space
-  and other exotic spaces become a plain space, zero-width characters vanish;
+  and other exotic spaces become a plain space;
+* invisible format characters (soft hyphen, zero-width and bidi marks, tag
+  characters), variation selectors and characters XML cannot hold (controls,
+  lone surrogates, U+FFFF) vanish (:mod:`survey.analysis.characters`);
 * circled and parenthesised numbers (①, ⑴, ⒈, ㈠) become ``(1)``, ``1.``,
   ``(一)`` so that list markers look alike;
 * ``, ; : ? ! ( )`` take their **Chinese form when they touch Chinese text**
@@ -21,10 +24,16 @@ before anyone reads it:
   quotes in Chinese text become curly ones in alternation;
 * runs of marks collapse: ``！！！`` → ``！``, ``？！`` → ``？``, ``。。。``,
   ``...`` and ``…`` → ``……``, ``—``/``--`` runs in Chinese text → ``——``;
+  any other run of one repeated symbol is decoration and becomes one
+  (``~~`` → ``~``, ``★★★`` → ``★``; brackets, quotes and ``*`` excepted);
 * whitespace collapses to one space, and disappears next to Chinese
   punctuation; a space between two Chinese characters (a pause typed as a
-  space) becomes ``，``;
-* the result is stripped.
+  space) becomes ``，``; a space between a Chinese character and a Latin
+  letter or digit goes (``有 3 个人使用 APP`` → ``有3个人使用APP``);
+* Latin words in Chinese text take one letter case
+  (:mod:`survey.analysis.latin`: ``app`` → ``APP``);
+* the result is stripped, and phone, identity-card and badge numbers are
+  masked (:mod:`survey.analysis.masking`: ``138****5678``).
 
 The function is idempotent: ``normalise(normalise(t)) == normalise(t)``.
 """
@@ -35,6 +44,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
+
+from survey.analysis.characters import REMOVED
+from survey.analysis.latin import canonical_case
+from survey.analysis.masking import mask_identifiers
 
 __all__ = ["normalise", "normalise_lines"]
 
@@ -113,6 +126,7 @@ _COMPAT: dict[int, str] = {
     ord("―"): "—",
     ord("─"): "—",
     ord("…"): "...",
+    ord("〜"): "~",
 }
 
 
@@ -124,7 +138,7 @@ def _width_table() -> dict[int, str]:
     }
     for code in (0x3000, 0x00A0, 0x1680, 0x202F, 0x205F, *range(0x2000, 0x200B)):
         table[code] = " "
-    for code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x7F, *range(0x20)):
+    for code in REMOVED:
         table[code] = ""
     for code in (0x09, 0x0A, 0x0B, 0x0C, 0x0D):
         table[code] = " "
@@ -154,6 +168,12 @@ _MAX_PASSES = 6
 _SPACES = re.compile(r"\s+")
 _HAS_HAN = re.compile(rf"[{_HAN}]")
 _SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}]) (?=[{_HAN}])")
+_SPACE_HAN_LATIN = re.compile(rf"(?<=[{_HAN}]) (?=[A-Za-z0-9])|(?<=[A-Za-z0-9]) (?=[{_HAN}])")
+# A run of one repeated symbol is decoration. Not: letters, digits, Chinese (all \w),
+# whitespace, marks with rules of their own (. - — … · and the Chinese 。 that become
+# an ellipsis or a dash), brackets and quotes (a pair must stay a pair) and * (masks).
+_DECORATION = re.compile(r"([^\w\s.\-—…·。*()（）\[\]【】《》〈〉{}<>“”‘’\"'])\1+")
+_LATIN = re.compile(r"[A-Za-z]")
 # Text with none of these is already canonical once simplified and width-folded.
 _NEEDS_WORK = re.compile(
     r"[ ,;:?!().\"'\-—…]|[，。、；：？！·]{2}"
@@ -230,13 +250,14 @@ def _first(match: re.Match[str]) -> str:
 
 def _punctuation(text: str) -> str:
     text = _SPACE_BETWEEN_HAN.sub("，", text)
+    text = _SPACE_HAN_LATIN.sub("", text)
     text = _quotes(text)
     text = _STOP.sub("。", text)
     text = _ELLIPSIS.sub("……", text)
     text = _DASHES.sub("——", text)
     text = _context_marks(text)
     text = _AROUND_ZH_PUNCT.sub(r"\1", text)
-    return _RUNS.sub(_first, text).strip()
+    return _DECORATION.sub(r"\1", _RUNS.sub(_first, text)).strip()
 
 
 # --- public ------------------------------------------------------------------------
@@ -245,17 +266,22 @@ def _punctuation(text: str) -> str:
 def normalise(text: str) -> str:
     """Rewrite ``text`` into the canonical form described in the module docstring."""
     text = _to_simplified(text.translate(_WIDTH))
-    text = _SPACES.sub(" ", text).strip()
-    if not _HAS_HAN.search(text):
-        return text  # every rule below concerns Chinese text
+    text = _DECORATION.sub(r"\1", _SPACES.sub(" ", text)).strip()
+    if _HAS_HAN.search(text):  # the rules below concern Chinese text
+        text = _chinese(text)
+    return mask_identifiers(text)
+
+
+def _chinese(text: str) -> str:
+    """The punctuation, spacing and letter-case rules of Chinese text."""
     for _ in range(_MAX_PASSES):  # one rule can feed another: "好 . ." → "好。." → "好……"
-        if not _NEEDS_WORK.search(text):
+        if not _NEEDS_WORK.search(text) and not _DECORATION.search(text):
             break
         settled = _punctuation(text)
         if settled == text:
             break
         text = settled
-    return text
+    return canonical_case(text) if _LATIN.search(text) else text
 
 
 def normalise_lines(text: str) -> list[str]:

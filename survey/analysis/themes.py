@@ -35,7 +35,8 @@ FloatArray = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Theme:
-    """One theme: ``representative`` is the index of its most typical input text."""
+    """One theme: ``representative`` is the index of its most typical input text,
+    ``representatives`` the two most typical (one for a theme of one text)."""
 
     index: int
     label: str
@@ -43,6 +44,7 @@ class Theme:
     representative: int
     keywords: tuple[str, ...]
     area: str | None = None  # 队伍建设, 业务工作, 党支部工作, 学习教育, 作风纪律 or None
+    representatives: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,17 +119,23 @@ def _partition(
     return sorted(groups, key=lambda members: (-len(members), int(members[0])))
 
 
-def _representative(
+def _representatives(
     members: IntArray, embedding: FloatArray, tokens: list[Tokens], keywords: tuple[str, ...]
-) -> int:
-    """The member that uses most of the theme's keywords; among those, the one
-    nearest the theme's centroid; then the first."""
+) -> tuple[int, ...]:
+    """The two members that use most of the theme's keywords; among those, the
+    ones nearest the theme's centroid; then the first. Two distinct texts when
+    the theme has them."""
     rows = embedding[members]
     similarity = np.round(rows @ rows.mean(axis=0), 9)
     shown = set(keywords)
     used = np.array([len(shown.intersection(tokens[index].words)) for index in members])
     order = np.lexsort((np.arange(len(members)), -similarity, -used))
-    return int(members[order[0]])
+    chosen = [int(members[order[0]])]
+    for position in order[1:]:
+        if tokens[int(members[position])] != tokens[chosen[0]]:
+            chosen.append(int(members[position]))
+            break
+    return tuple(chosen)
 
 
 def _area(members: IntArray, placed: Sequence[str | None]) -> str | None:
@@ -144,14 +152,16 @@ def _assemble(
     themes = []
     for index, (members, label) in enumerate(zip(groups, labels, strict=True)):
         assignments[members] = index
+        representatives = _representatives(members, embedding, tokens, label.keywords)
         themes.append(
             Theme(
                 index=index,
                 label=label.label,
                 size=len(members),
-                representative=_representative(members, embedding, tokens, label.keywords),
+                representative=representatives[0],
                 keywords=label.keywords,
                 area=_area(members, placed),
+                representatives=representatives,
             )
         )
     return Grouping(tuple(int(a) for a in assignments), tuple(themes))

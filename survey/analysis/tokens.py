@@ -16,8 +16,13 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ASCII_WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]*[a-z][a-z0-9]*")
 
 
+# Part-of-speech tags of personal names (jieba's tag set): a name is never a
+# feature or a heading word. A theme is about a matter, never about a person.
+_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+
+
 class _Segmenter(Protocol):
-    def cut(self, text: str) -> list[str]: ...
+    def tag(self, text: str) -> list[tuple[str, str]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +30,17 @@ class Tokens:
     """The content words of one text, in order, and the words that precede each.
 
     ``words`` keeps only words that can say what an opinion is about: at least
-    two characters, not a stop word, not a number. ``runs`` groups the words
-    that stood next to each other in the text, so that compounds such as
-    值班 + 备勤 can be offered as label candidates.
+    two characters, not a stop word, not a number, not a person's name.
+    ``runs`` groups the words that stood next to each other in the text, so
+    that compounds such as 值班 + 备勤 can be offered as label candidates.
+    ``segments`` are the text's words of every kind, stop words included, in
+    stretches that no punctuation, name or number interrupts: the material of
+    phrase headings (值班 备勤 压力 大).
     """
 
     words: tuple[str, ...]
     runs: tuple[tuple[str, ...], ...]
+    segments: tuple[tuple[str, ...], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -53,22 +62,32 @@ def _is_content(word: str) -> bool:
     return bool(_ASCII_WORD.fullmatch(word))
 
 
+def _breaks_segment(word: str, tag: str) -> bool:
+    return tag in _NAME_TAGS or (not _HAN.search(word) and not _ASCII_WORD.fullmatch(word))
+
+
 def tokenise(text: str) -> Tokens:
     """Content words of a normalised ``text`` (ASCII words lowercased)."""
     words: list[str] = []
-    runs: list[tuple[str, ...]] = []
-    run: list[str] = []
-    for raw in _segmenter().cut(text):
+    runs: list[list[str]] = [[]]
+    segments: list[list[str]] = [[]]
+    for raw, tag in _segmenter().tag(text):
         word = raw.lower() if raw.isascii() else raw
+        if _breaks_segment(word, tag):
+            runs.append([])
+            segments.append([])
+            continue
+        segments[-1].append(word)
         if _is_content(word):
             words.append(word)
-            run.append(word)
-        elif run:
-            runs.append(tuple(run))
-            run = []
-    if run:
-        runs.append(tuple(run))
-    return Tokens(tuple(words), tuple(runs))
+            runs[-1].append(word)
+        else:
+            runs.append([])
+    return Tokens(
+        tuple(words),
+        tuple(tuple(run) for run in runs if run),
+        tuple(tuple(segment) for segment in segments if segment),
+    )
 
 
 def char_bigrams(text: str) -> list[str]:

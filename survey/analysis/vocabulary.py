@@ -7,7 +7,7 @@ extended by people who know how a police station's branch talks.
 
 from __future__ import annotations
 
-__all__ = ["AREAS", "DOMAIN_WORDS", "STOP_WORDS"]
+__all__ = ["AREAS", "DOMAIN_WORDS", "STOP_WORDS", "TITLES"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -52,6 +52,15 @@ STOP_WORDS: frozenset[str] = _words(
     长期 心里 两个 几个 每个 几次 好几 好几个 好几次 很多 大量 很久 很久没 一起 一般 根本
     基本 基本上 只能 只有 起来 下来 出来 这么 那么 本身 以上 以下 之间 当中 来说 来讲
     使用 内容 不看 一样 东西 事情 地方 人员 大部分 多数 少数 整个 全部 一些人
+    """
+)  # fmt: skip
+
+# Titles of office: never part of a heading, even inside a phrase (所长开会太长).
+TITLES: frozenset[str] = _words(
+    """
+    所长 副所长 教导员 指导员 书记 副书记 支部书记 组织委员 纪检委员 宣传委员 青年委员
+    支委 支委们 委员 局长 副局长 政委 队长 副队长 中队长 大队长 主任 副主任 处长 科长
+    领导 所领导 局领导 领导们
     """
 )  # fmt: skip
 

@@ -12,10 +12,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import normalized_mutual_info_score
 
 from survey.analysis import Grouping, group_opinions
-from survey.analysis.labels import FALLBACK_LABEL, SEPARATOR
+from survey.analysis.labels import FALLBACK_LABEL
 from survey.analysis.normalise import normalise
 from survey.analysis.tokens import tokenise
-from survey.analysis.vocabulary import STOP_WORDS
+from survey.analysis.vocabulary import STOP_WORDS, TITLES
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -37,7 +37,13 @@ def grouped(evaluation: tuple[list[str], list[str]]) -> Grouping:
 
 
 def label_words(label: str) -> list[str]:
-    return [term for term in label.split(SEPARATOR) if term != FALLBACK_LABEL]
+    """The content words a heading shows."""
+    return [] if label == FALLBACK_LABEL else list(tokenise(label).words)
+
+
+def is_phrase_heading(label: str) -> bool:
+    """A heading quoted from the items, not made of the theme's best words."""
+    return label != FALLBACK_LABEL and not label.endswith("方面")
 
 
 def assert_consistent(grouping: Grouping, n_texts: int) -> None:
@@ -140,12 +146,14 @@ def test_traditional_and_simplified_group_together() -> None:
 # --- labels ----------------------------------------------------------------------------
 
 
-def test_labels_are_short_and_free_of_stop_words(grouped: Grouping) -> None:
+def test_labels_are_short_plain_chinese(grouped: Grouping) -> None:
     for theme in grouped.themes:
-        words = label_words(theme.label)
-        assert 1 <= len(words) <= 3 or theme.label == FALLBACK_LABEL
-        for word in [*words, *theme.keywords]:
-            assert word not in STOP_WORDS
+        assert 2 <= len(theme.label) <= 16
+        assert not any(char.isascii() and char.isalnum() for char in theme.label)
+        assert not any(title in theme.label for title in TITLES)
+        assert 1 <= len(theme.keywords) <= 5 or theme.label == FALLBACK_LABEL
+        for word in theme.keywords:
+            assert word not in STOP_WORDS and word not in TITLES
             assert all(part not in STOP_WORDS for part in tokenise(word).words)
 
 
@@ -157,6 +165,8 @@ def test_label_words_are_used_by_two_items_of_their_theme(
         members = [t for t, a in zip(texts, grouped.assignments, strict=True) if a == theme.index]
         for word in [*label_words(theme.label), *theme.keywords]:
             assert sum(word in text for text in members) >= 2, (theme.label, word)
+        if is_phrase_heading(theme.label):
+            assert sum(theme.label in text for text in members) >= 2, theme.label
 
 
 def test_a_word_only_one_person_wrote_is_never_shown() -> None:
@@ -175,6 +185,48 @@ def test_a_word_only_one_person_wrote_is_never_shown() -> None:
             shown = theme.label + " ".join(theme.keywords)
             assert "葫芦岛" not in shown and "李某某" not in shown
             assert "老家" not in shown and "抱怨" not in shown
+
+
+def test_a_shared_phrase_heads_its_theme() -> None:
+    texts = [
+        "值班备勤压力大，连续几个月没有休息",
+        "值班备勤压力大，家里孩子没人管",
+        "值班备勤压力大，身体吃不消",
+        "食堂饭菜太贵，夜宵也没有",
+        "食堂饭菜太咸，菜品单调",
+        "食堂饭菜单调，希望改善",
+    ]
+    grouping = group_opinions(texts, 2)
+    labels = {theme.label for theme in grouping.themes}
+    assert "值班备勤压力大" in labels
+    assert any(label.startswith("食堂饭菜") for label in labels), labels
+
+
+def test_names_titles_and_english_never_head_a_theme() -> None:
+    """The headings of issue 11: 「会议太多太长 · branch」, a committee member's name."""
+    texts = [
+        "王所长开会太多太长，branch会议一开就是半天",
+        "王所长开会太多太长，branch meeting没有重点",
+        "张伟教导员开会太多太长，内容重复",
+        "张伟教导员布置工作太随意，branch群里半夜发通知",
+        "老王开会太多太长，大家都有意见",
+        "老王值班安排不公平，branch的人总是轮空",
+    ]
+    for count in (None, 1, 2):
+        for theme in group_opinions(texts, count).themes:
+            shown = theme.label + " ".join(theme.keywords)
+            for word in ("王", "张伟", "所长", "教导员", "branch", "meeting"):
+                assert word not in shown, (word, theme.label, theme.keywords)
+
+
+def test_two_distinct_representatives(grouped: Grouping, evaluation: tuple) -> None:
+    texts = evaluation[0]
+    for theme in grouped.themes:
+        assert theme.representatives[0] == theme.representative
+        assert len(theme.representatives) == 2
+        first, second = theme.representatives
+        assert grouped.assignments[second] == theme.index
+        assert normalise(texts[first]) != normalise(texts[second])
 
 
 def test_example_labels_read_like_headings(grouped: Grouping) -> None:
