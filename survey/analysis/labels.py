@@ -48,6 +48,7 @@ _LOOSE_EDGE_WORDS = """
     的 地 得 了 着 过 和 与 及 或 跟 同 在 对 把 被 让 给 从 向 为 是 有 也 都 就 还 又 再 只 却
     并 而 则 等 很 太 更 最 要 能 会 可以 应该 我们 我 你们 你 他们 他 她 大家 自己 这 那
     这个 那个 一些 有些 有的 个别 比较 非常 特别 十分 不 没 没有 希望 建议 以 用 将 按 由 于
+    存在 出现 导致 造成 缺乏 更多
 """
 _LOOSE_EDGE = frozenset(_LOOSE_EDGE_WORDS.split())
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
