@@ -36,9 +36,11 @@ def create_app(
 def init_extensions(app: Flask) -> None:
     """Bind the extensions created once in ``survey.extensions``."""
     from survey.extensions import babel, csrf, db, limiter
+    from survey.health import install_database_recovery
     from survey.i18n import install_template_helpers, select_locale, select_timezone
 
     db.init_app(app)
+    install_database_recovery(app.extensions[db.key].engine)
     csrf.init_app(app)
     babel.init_app(
         app,
@@ -56,11 +58,13 @@ def register_blueprints(app: Flask) -> None:
     from survey.api.views import bp as api_bp
     from survey.auth.views import bp as auth_bp
     from survey.committee.views import bp as committee_bp
+    from survey.health import bp as health_bp
     from survey.officer.views import bp as officer_bp
     from survey.public.views import bp as public_bp
     from survey.secretary.views import bp as secretary_bp
 
-    for blueprint in (public_bp, auth_bp, admin_bp, secretary_bp, committee_bp, officer_bp, api_bp):
+    blueprints = (public_bp, auth_bp, admin_bp, secretary_bp, committee_bp, officer_bp, api_bp)
+    for blueprint in (*blueprints, health_bp):
         app.register_blueprint(blueprint)
 
 
@@ -72,10 +76,15 @@ def register_cli(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Domain errors and HTTP errors become pages (or JSON for the officers' API) in one place."""
+    """Refusals become pages (or JSON for the officers' API) in one place; bad input is refused
+    before any view runs, and a refused form is answered 400."""
     from survey.errors import register_handlers
+    from survey.forms import install_refused_form_status
+    from survey.request_guard import install_request_guard
 
     register_handlers(app)
+    install_request_guard(app)
+    install_refused_form_status(app)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -1,11 +1,13 @@
-"""Form pieces shared by every audience: the empty form for button-only POSTs, and how a
-service's refusal is shown on the form that asked for it."""
+"""Form pieces shared by every audience: the empty form for button-only POSTs, how a service's
+refusal is shown on the form that asked for it, and the status of a page that shows a refused
+form (400, not 200: the request was not accepted, and clients and tests can tell)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from flask import Flask, Response, g, message_flashed, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
@@ -14,6 +16,7 @@ from wtforms.validators import Length
 from survey.errors import Conflict, InvalidInput
 
 T = TypeVar("T")
+_REFUSED = "_survey_form_refused"
 
 
 class EmptyForm(FlaskForm):
@@ -46,3 +49,32 @@ def attempt(form: FlaskForm, service: Callable[..., T], *args: Any, **kwargs: An
         db.session.rollback()
         form.form_errors.append(error.message)
         return None
+
+
+def mark_form_refused() -> str:
+    """Called by the form macros wherever they show an error; renders nothing."""
+    setattr(g, _REFUSED, True)
+    return ""
+
+
+def _note_error_flash(_app: Flask, message: str, category: str) -> None:
+    if category == "error":
+        setattr(g, _REFUSED, True)
+
+
+def install_refused_form_status(app: Flask) -> None:
+    """A POST answered with a page that shows a refusal gets 400 instead of 200.
+
+    A refusal is a form error shown by the form macros (templates/macros/forms.html, the one
+    place that shows field and form errors) or an error flashed during this request, so every
+    form, present or future, is covered without each view choosing a status. A redirect keeps
+    its status: the error is shown on the page it leads to.
+    """
+    app.jinja_env.globals["mark_form_refused"] = mark_form_refused
+    message_flashed.connect(_note_error_flash, app)
+
+    @app.after_request
+    def _refused_form_status(response: Response) -> Response:
+        if request.method == "POST" and response.status_code == 200 and g.get(_REFUSED):
+            response.status_code = 400
+        return response

@@ -33,8 +33,9 @@ QUIET_PATH_PREFIXES = ("/i", "/a/", "/api/v1")
 
 
 def is_quiet_path(path: str) -> bool:
-    """True for the officers' paths that no access log may record."""
-    return path == "/i" or path.startswith(("/i?", "/i/", "/a/", "/api/v1"))
+    """True for the officers' paths that no access log may record (and the load balancer's
+    probes, which would only flood it)."""
+    return path == "/i" or path.startswith(("/i?", "/i/", "/a/", "/api/v1", "/healthz/"))
 
 
 _TERMINAL_COLOURS = re.compile(r"\x1b\[[0-9;]*m")

@@ -6,12 +6,12 @@ limited, then the service's own checks.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from survey import jsonbody
 from survey.config import secret_key_bytes
 from survey.crypto.seal import MAX_SEALED_BYTES
 from survey.extensions import csrf, db, limiter
@@ -58,7 +58,7 @@ def _read_json_body(limit_name: str, limit_setting: str) -> dict[str, Any] | Non
         raise ApiRefusal(413, "too_large", _("The request body is too large."))
     _global_rate_limit(limit_name, limit_setting)
     try:
-        body = json.loads(request.get_data(cache=False))
+        body = jsonbody.loads(request.get_data(cache=False))
     except (ValueError, UnicodeDecodeError):
         return None
     return body if isinstance(body, dict) else None

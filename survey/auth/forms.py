@@ -9,6 +9,9 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from survey.forms import new_password_length
 
+# A page address to come back to: a path and its query, as long as the request guard allows.
+MAX_NEXT = 8192
+
 
 class LoginForm(FlaskForm):
     username = StringField(
@@ -22,13 +25,13 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     # Where to go after logging in; checked to be a local path before use.
-    next = HiddenField()
+    next = HiddenField(validators=[Length(max=MAX_NEXT)])
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
         _l("Current password"),
-        validators=[DataRequired(message=_l("Enter your current password."))],
+        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     new = PasswordField(
@@ -46,5 +49,5 @@ class ChangePasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """The language switch: one button per language, each sending ``lang``."""
 
-    lang = StringField()
-    next = HiddenField()
+    lang = StringField(validators=[Length(max=16)])
+    next = HiddenField(validators=[Length(max=MAX_NEXT)])

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from survey.auth import services, throttle
 from survey.auth.decorators import current_user, forget_user, login_required, remember_user
 from survey.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
-from survey.errors import wants_json
+from survey.errors import InvalidInput, wants_json
 from survey.extensions import db
 from survey.forms import EmptyForm, attempt
 from survey.i18n import COOKIELESS_BLUEPRINTS
@@ -93,8 +93,9 @@ def change_password() -> Response | str:
 def set_language() -> Response:
     """Staff keep their language in the session (officers' pages never read it)."""
     form = LanguageForm()
-    if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
-        session["lang"] = form.lang.data
+    if not form.validate_on_submit() or form.lang.data not in current_app.config["LANGUAGES"]:
+        raise InvalidInput(_("Unknown language."))
+    session["lang"] = form.lang.data
     return redirect(safe_next(form.next.data) or url_for("public.home"))
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask.cli import FlaskGroup
-
 from survey import create_app
+from survey.cli.support import SurveyGroup
 
-main = FlaskGroup(
+main = SurveyGroup(
     name="survey",
     create_app=lambda: create_app(),
     help="Anonymous opinion rounds: set up, run and export rounds from the command line.",

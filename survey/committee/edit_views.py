@@ -19,7 +19,7 @@ from survey.auth.decorators import roles_required
 from survey.committee.blueprint import bp
 from survey.committee.forms import ItemStatusForm, MergeThemeForm, MoveItemForm, RenameThemeForm
 from survey.committee.summary_views import signed_in, unsealed_round
-from survey.errors import DomainError, NotFound
+from survey.errors import DomainError, InvalidInput, NotFound
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Round, RoundEvent, Section, Theme
@@ -46,8 +46,7 @@ def _done(
 ) -> Response:
     """Run one edit service on a valid form, commit once, go back; a refusal is flashed."""
     if not form.validate_on_submit():
-        flash(_("The form was not valid; nothing was changed."), "error")
-        return _back(round_)
+        raise InvalidInput(_("The form was not valid; nothing was changed."))
     try:
         service(db.session, round_, *args, actor=signed_in(), now=utcnow())
     except DomainError as error:
@@ -101,8 +100,7 @@ def merge_theme(round_id: str, theme_id: str) -> Response:
     form = MergeThemeForm()
     form.target.choices = [(t.id, t.heading) for t in _themes(round_)]
     if not form.validate_on_submit():
-        flash(_("Choose a theme to merge into."), "error")
-        return _back(round_)
+        raise InvalidInput(_("Choose a theme to merge into."))
     target = edits.find_theme(db.session, round_, form.target.data)
     return _done(round_, form, edits.merge_themes, found, target)
 
@@ -154,8 +152,7 @@ def move_item(round_id: str, item_id: str) -> Response:
     form = MoveItemForm()
     form.target.choices = _move_choices(round_)
     if not form.validate_on_submit():
-        flash(_("Choose where to move the item."), "error")
-        return _back(round_)
+        raise InvalidInput(_("Choose where to move the item."))
     section_id, _sep, theme_id = (form.target.data or "").partition(":")
     section = db.session.get(Section, int(section_id))
     if section is None:

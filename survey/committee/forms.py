@@ -53,7 +53,7 @@ class MoveItemForm(FlaskForm):
 class ItemStatusForm(FlaskForm):
     """Sent by one of several buttons, each carrying the status it sets."""
 
-    status = StringField(validators=[DataRequired()])
+    status = StringField(validators=[DataRequired(), Length(max=32)])
 
     def validate_status(self, field: StringField) -> None:
         from wtforms.validators import ValidationError

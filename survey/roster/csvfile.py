@@ -104,6 +104,15 @@ def decode(data: bytes) -> str:
             _("The file is neither UTF-8 nor GB18030 (GBK) text. Save it again as CSV.")
         ) from None
 
+def checked_text(text: str) -> str:
+    """Text that comes back from the confirm step meets the same check as an uploaded file.
+
+    A NUL would be stored as it is on SQLite and refused by PostgreSQL (a 500).
+    """
+    if "\x00" in text:
+        raise InvalidInput(_("This is not a CSV text file."))
+    return text
+
 
 def read_roster(text: str, roster: RosterSnapshot) -> ImportPreview:
     """Check every row of a roster CSV text; nothing is stored."""

@@ -45,7 +45,11 @@ class ImportForm(FlaskForm):
     )
 
 
+# The checked file travels back base64-encoded: a third longer than the largest upload.
+MAX_PACKED_TEXT = 256 * 1024
+
+
 class ConfirmImportForm(FlaskForm):
     """Carries the checked file back; it is checked again before anything is stored."""
 
-    text = HiddenField(validators=[DataRequired()])
+    text = HiddenField(validators=[DataRequired(), Length(max=MAX_PACKED_TEXT)])

@@ -19,6 +19,7 @@ from survey.roster.csvfile import (
     MAX_NOTE,
     ImportPreview,
     RosterSnapshot,
+    checked_text,
     decode,
     read_roster,
     write_roster,
@@ -143,7 +144,7 @@ def snapshot(session: Session, branch: Branch) -> RosterSnapshot:
 
 def preview_import(session: Session, branch: Branch, data: bytes | str) -> ImportPreview:
     """Check a CSV file (bytes as uploaded, or text already decoded) against the roster."""
-    text = decode(data) if isinstance(data, bytes) else data
+    text = decode(data) if isinstance(data, bytes) else checked_text(data)
     return read_roster(text, snapshot(session, branch))
 
 

@@ -14,6 +14,7 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from survey.auth.decorators import current_user, roles_required
+from survey.errors import InvalidInput
 from survey.extensions import db
 from survey.forms import EmptyForm, attempt
 from survey.models import Branch
@@ -110,7 +111,7 @@ def roster_activate(public_id: str) -> Response:
 
 @bp.route("/roster/import", methods=["GET", "POST"])
 @roles_required("secretary")
-def roster_import() -> str:
+def roster_import() -> str | tuple[str, int]:
     """Step 1: upload; the answer is the preview, with every row's errors and warnings."""
     branch = own_branch()
     form = ImportForm()
@@ -118,27 +119,28 @@ def roster_import() -> str:
         preview = attempt(form, services.preview_import, db.session, branch, form.file.data.read())
         if preview is not None:
             confirm = ConfirmImportForm(text=_pack(preview.text))
-            return render_template(
+            page = render_template(
                 "secretary/roster_preview.html", preview=preview, form=confirm, branch=branch
             )
+            return page, 200 if preview.ok else 400
     return render_template("secretary/roster_import.html", form=form, branch=branch)
 
 
 @bp.post("/roster/import/confirm")
 @roles_required("secretary")
-def roster_import_confirm() -> Response | str:
+def roster_import_confirm() -> Response | tuple[str, int]:
     """Step 2: the same file, checked again (the roster may have changed), then stored."""
     branch = own_branch()
     form = ConfirmImportForm()
     text = _unpack(form.text.data) if form.validate_on_submit() else None
     if text is None:
-        flash(_("The import form was incomplete. Upload the file again."), "error")
-        return redirect(url_for("secretary.roster_import"))
+        raise InvalidInput(_("The import form was incomplete. Upload the file again."))
     preview = services.preview_import(db.session, branch, text)
     if not preview.ok:
-        return render_template(
+        page = render_template(
             "secretary/roster_preview.html", preview=preview, form=form, branch=branch
         )
+        return page, 400
     added = services.import_members(db.session, branch, preview)
     db.session.commit()
     flash(ngettext("%(num)d member imported.", "%(num)d members imported.", len(added)), "success")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from survey.auth.decorators import roles_required
+from survey.errors import InvalidInput
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Invitation, Member, Round
@@ -93,8 +94,7 @@ def reissue(round_id: str) -> Response:
     round_ = branch_round(round_id)
     form = ReissueForm()
     if not form.validate_on_submit():
-        flash(_("Give a reason for the reissue."), "error")
-        return _back(round_id, "#participants")
+        raise InvalidInput(_("Give a reason for the reissue."))
     invitation = db.session.scalar(
         select(Invitation).where(
             Invitation.public_id == form.invitation.data, Invitation.round_id == round_.id
@@ -129,8 +129,7 @@ def add_participant(round_id: str) -> Response:
     form = AddParticipantForm()
     form.member.choices = _late_candidates(round_)
     if not form.validate_on_submit():
-        flash(_("Choose a member to add."), "error")
-        return _back(round_id, "#participants")
+        raise InvalidInput(_("Choose a member to add."))
     member = db.session.scalar(select(Member).where(Member.public_id == form.member.data))
     if member is None:
         abort(404)
@@ -154,8 +153,7 @@ def extend(round_id: str) -> Response:
     round_ = branch_round(round_id)
     form = ExtendForm()
     if not form.validate_on_submit():
-        flash(_("That is not a valid date and time."), "error")
-        return _back(round_id)
+        raise InvalidInput(_("That is not a valid date and time."))
     deadline = local_to_utc(form.deadline.data)
     if not refused(
         lifecycle.extend_deadline, db.session, round_, signed_in(), deadline, now=utcnow()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from survey.auth.decorators import roles_required
+from survey.errors import InvalidInput
 from survey.extensions import db
 from survey.forms import EmptyForm, attempt
 from survey.models import Member, Round, User
@@ -161,6 +162,8 @@ def save_participants(round_id: str) -> Response:
     members = db.session.scalars(
         select(Member).where(Member.public_id.in_(chosen), Member.branch_id == round_.branch_id)
     ).all()
+    if len(members) != len(set(chosen)):
+        raise InvalidInput(_("Participants must be active members of this branch."))
     if not refused(drafts.set_participants, db.session, round_, members):
         db.session.commit()
         flash(_("Participants saved: %(n)d.", n=len(members)), "success")
@@ -179,6 +182,8 @@ def save_sections(round_id: str) -> Response:
         for key, value in request.form.items()
         if key.startswith("title-")
     }
+    if any(len(title) > drafts.MAX_TITLE for title in titles.values()):
+        raise InvalidInput(_("A section title has at most %(n)d characters.", n=drafts.MAX_TITLE))
     if not refused(drafts.save_sections, db.session, round_, titles, form.new_title.data or ""):
         db.session.commit()
         flash(_("Form sections saved."), "success")

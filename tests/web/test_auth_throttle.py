@@ -30,7 +30,7 @@ def attempt(client: FlaskClient, username: str, password: str, address: str = "1
 def test_an_account_is_locked_after_its_failed_attempts(
     client: FlaskClient, secretary: User
 ) -> None:
-    assert [attempt(client, "secretary", "wrong password") for _ in range(3)] == [200] * 3
+    assert [attempt(client, "secretary", "wrong password") for _ in range(3)] == [400] * 3
     # Even the right password is refused now, from anywhere, and the page says why.
     response = client.post(
         "/auth/login",
@@ -44,7 +44,7 @@ def test_an_account_is_locked_after_its_failed_attempts(
 @THROTTLED
 def test_the_account_limit_ignores_case_and_spaces(client: FlaskClient, secretary: User) -> None:
     for name in ("secretary", "SECRETARY", " Secretary "):
-        assert attempt(client, name, "wrong password") == 200
+        assert attempt(client, name, "wrong password") == 400
     assert attempt(client, "secretary", PASSWORD) == 429
 
 
@@ -68,7 +68,7 @@ def test_a_client_is_locked_after_failures_across_accounts(
 ) -> None:
     make_user("target")
     for n in range(5):
-        assert attempt(client, f"guess{n}", "wrong password") == 200
+        assert attempt(client, f"guess{n}", "wrong password") == 400
     assert attempt(client, "target", PASSWORD) == 429, "same client, any account"
     assert attempt(client, "target", PASSWORD, address="10.0.0.2") == 302, "another client"
 
@@ -82,7 +82,7 @@ def test_viewing_the_login_page_is_never_throttled(client: FlaskClient, secretar
 
 @pytest.mark.settings(RATELIMIT_ENABLED=False, LOGIN_LIMIT_PER_ACCOUNT="2 per minute")
 def test_throttling_is_off_when_disabled(client: FlaskClient, secretary: User) -> None:
-    assert [attempt(client, "secretary", "wrong password") for _ in range(4)] == [200] * 4
+    assert [attempt(client, "secretary", "wrong password") for _ in range(4)] == [400] * 4
 
 
 @pytest.mark.settings(
@@ -99,8 +99,8 @@ def test_behind_a_proxy_clients_are_told_apart_by_forwarded_for(
             headers={"X-Forwarded-For": forwarded_for},
         ).status_code
 
-    assert [through_proxy("203.0.113.7") for _ in range(3)] == [200, 200, 429]
-    assert through_proxy("198.51.100.9") == 200, "another client behind the same proxy"
+    assert [through_proxy("203.0.113.7") for _ in range(3)] == [400, 400, 429]
+    assert through_proxy("198.51.100.9") == 400, "another client behind the same proxy"
 
 
 @pytest.mark.settings(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_CLIENT="2 per minute")
@@ -116,4 +116,4 @@ def test_without_trusted_proxies_forwarded_for_is_ignored(
         ).status_code
         for n in range(3)
     ]
-    assert codes == [200, 200, 429], "a forged header does not buy new attempts"
+    assert codes == [400, 400, 429], "a forged header does not buy new attempts"

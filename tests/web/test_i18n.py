@@ -134,10 +134,14 @@ def test_staff_choice_is_kept_in_the_session(client: FlaskClient) -> None:
     assert "登录" in client.get("/auth/login").get_data(as_text=True)
 
 
-def test_language_switch_ignores_unknown_languages_and_foreign_next(client: FlaskClient) -> None:
+def test_language_switch_refuses_unknown_languages_and_ignores_foreign_next(
+    client: FlaskClient,
+) -> None:
     response = client.post("/auth/language", data={"lang": "fr", "next": "https://evil.example"})
-    assert response.location == "/"
+    assert response.status_code == 400 and response.location is None
     assert "登录" in client.get("/auth/login").get_data(as_text=True)
+    response = client.post("/auth/language", data={"lang": "zh", "next": "https://evil.example"})
+    assert response.location == "/"
 
 
 def test_officer_pages_never_read_the_staff_session(app: Flask, secretary: User) -> None:

@@ -81,7 +81,7 @@ def test_add_member_refusals(
     as_secretary: FlaskClient, session: Session, data: dict[str, object], message: str
 ) -> None:
     response = as_secretary.post("/secretary/roster/new", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert session.scalar(select(Member).where(Member.name == "张三")) is None
 
@@ -94,7 +94,7 @@ def test_a_post_already_held_is_refused(
         "/secretary/roster/new",
         data={"name": "张三", "category": "party_member", "posts": ["secretary"]},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "书记已由 王建国 担任" in response.get_data(as_text=True)
     assert session.scalar(select(Member).where(Member.name == "张三")) is None
 

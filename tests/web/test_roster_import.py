@@ -194,6 +194,7 @@ def test_web_import_with_errors_shows_them_and_offers_no_import(
         data={"file": (BytesIO(data_file("roster_errors.csv")), "errors.csv")},
         content_type="multipart/form-data",
     )
+    assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "7 行有错误" in page
     assert "2 条提醒" in page
@@ -208,15 +209,15 @@ def test_confirm_checks_again(
     make_member("王建国", posts=("secretary",))
     text = base64.b64encode("name,category,post\n李四,党员,书记\n".encode()).decode()
     response = as_secretary.post("/secretary/roster/import/confirm", data={"text": text})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "名册中已由 王建国 担任书记" in response.get_data(as_text=True)
     assert count_members(session, branch) == 1
 
 
-def test_confirm_with_garbage_goes_back_to_upload(as_secretary: FlaskClient) -> None:
+def test_confirm_with_garbage_is_refused(as_secretary: FlaskClient) -> None:
     response = as_secretary.post("/secretary/roster/import/confirm", data={"text": "%%%"})
-    assert response.status_code == 302
-    assert response.location.endswith("/secretary/roster/import")
+    assert response.status_code == 400
+    assert "导入表单不完整" in response.get_data(as_text=True)
 
 
 def test_upload_without_a_file_is_refused(as_secretary: FlaskClient) -> None:
