@@ -11,7 +11,7 @@ import pytest
 
 from survey.models import Branch, Member, User
 from tests.browser.test_officer_flow import OpenRound, obtain_token, stored, view, write_and_review
-from tests.rounds_support import make_collecting_round
+from tests.rounds_support import codes_of, make_collecting_round
 
 pytestmark = pytest.mark.browser
 _numbers = itertools.count(1)
@@ -43,7 +43,7 @@ def open_round(live_server: Any) -> OpenRound:
         return OpenRound(
             url=live_server.url,
             round_id=round_.public_id,
-            codes=[i.code for i in round_.invitations if i.code],
+            codes=codes_of(round_),
             parts=parts,
             fingerprint=str(round_.fingerprint),
             section_ids=[s.key for s in round_.sections],

@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from survey import create_app
 from survey.extensions import db
-from survey.models import Branch, CommitteePost, Invitation, Member, OpinionItem, Theme, User
+from survey.models import Branch, CommitteePost, Member, OpinionItem, Theme, User
 from survey.rounds import drafts, lifecycle
 from survey.rounds.clock import utcnow
 from survey.summary import edits
 from tests.conftest import base_settings
 from tests.factories import PASSWORD, log_in, password_hash
 from tests.hostile.support import World
-from tests.rounds_support import make_collecting_round
+from tests.rounds_support import codes_of, make_collecting_round
 from tests.unseal_support import SAMPLE_ANSWERS, build_unsealed
 
 
@@ -89,9 +89,7 @@ def _rounds(
         item = session.scalars(
             select(OpinionItem).where(OpinionItem.round_id == unsealed.id)
         ).first()
-        code = session.scalars(
-            select(Invitation.code).where(Invitation.round_id == collecting.id)
-        ).first()
+        code = codes_of(collecting)[0]
     assert item is not None and code
     return {
         "draft": draft.public_id,
