@@ -1,6 +1,6 @@
 """All models, imported here so the metadata is complete wherever it is used."""
 
-from survey.models.accounts import ROLES, Branch, User
+from survey.models.accounts import ROLES, AccountNotice, Branch, User
 from survey.models.answers import SealedAnswer, SpentToken
 from survey.models.base import Base, random_id
 from survey.models.roster import CATEGORIES, POSTS, CommitteePost, Member
@@ -11,6 +11,7 @@ __all__ = [
     "CATEGORIES",
     "POSTS",
     "ROLES",
+    "AccountNotice",
     "Base",
     "Branch",
     "CommitteePost",

@@ -34,6 +34,9 @@ def event_label(kind: str) -> str:
         "unsealed": _("Unsealed"),
         "summary_edited": _("Summary edited"),
         "item_added": _("Item typed in from another channel"),
+        "custodian_account_changed": _("A custodian's account was changed by an administrator"),
+        "unseal_part_given": _("A custodian gave their part for unsealing"),
+        "unseal_part_withdrawn": _("A part given for unsealing was withdrawn or expired"),
     }
     return labels.get(kind, kind)
 
@@ -65,10 +68,44 @@ def event_details(kind: str, detail: dict[str, Any]) -> str:
             channel=channel_label(str(detail.get("channel"))),
             names=names,
         )
+    if kind == "custodian_account_changed":
+        return account_change_text(detail)
     return "; ".join(f"{key}: {value}" for key, value in detail.items())
+
+
+def change_label(change: str) -> str:
+    """What an administrator changed on a custodian's account (survey/auth/custody.py)."""
+    return {
+        "password_reset": _("password reset"),
+        "renamed": _("name changed"),
+        "roles_changed": _("roles changed"),
+        "member_changed": _("roster member changed"),
+        "deactivated": _("account deactivated"),
+        "reactivated": _("account reactivated"),
+    }.get(change, change)
+
+
+def account_change_text(detail: dict[str, Any]) -> str:
+    """「Custodian 2 (jijian): password reset, by admin」."""
+    by = detail.get("by") or _("the command line")
+    text = _(
+        "Custodian %(n)s (%(account)s): %(change)s, by %(by)s",
+        n=detail.get("custodian"),
+        account=detail.get("account"),
+        change=change_label(str(detail.get("change"))),
+        by=by,
+    )
+    if detail.get("change") == "member_changed":
+        text += " " + _(
+            "(from %(old)s to %(new)s)",
+            old=detail.get("previous") or "—",
+            new=detail.get("member") or "—",
+        )
+    return text
 
 
 def install(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.globals["event_label"] = event_label
     app.jinja_env.globals["event_details"] = event_details
+    app.jinja_env.globals["change_label"] = change_label

@@ -24,6 +24,9 @@ EVENT_KINDS = (
     "unsealed",
     "summary_edited",
     "item_added",
+    "custodian_account_changed",
+    "unseal_part_given",
+    "unseal_part_withdrawn",
 )
 
 
