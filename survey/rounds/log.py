@@ -15,6 +15,7 @@ EVENT_KINDS = (
     "custodian_confirmed",
     "opened",
     "deadline_extended",
+    "intro_changed",
     "participant_added",
     "invitation_reissued",
     "codes_handed_out",
