@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, random_id
@@ -13,7 +13,10 @@ from survey.models.base import Base, random_id
 if TYPE_CHECKING:
     from survey.models.roster import Member
 
-ROLES = ("admin", "secretary", "committee")
+ROLES = ("admin", "secretary", "committee", "superior")
+# How a version of the topics may be finalised: with no objection at all (the default), or with
+# every objection answered by an explanation (说明), which the export then says.
+FINAL_MODES = ("strict", "explained")
 
 
 class Branch(Base):
@@ -25,8 +28,21 @@ class Branch(Base):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=random_id)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Meeting topics go to the superior Party organisation, whose approval finalising needs.
+    topics_reported: Mapped[bool] = mapped_column(Boolean, default=False)
+    topics_final_mode: Mapped[str] = mapped_column(String(10), default="strict")
 
     users: Mapped[list[User]] = relationship(back_populates="branch")
+
+
+# A superior account (上级党组织) is bound to one or more branches (a county bureau's Party
+# committee over its stations).
+superior_branches = Table(
+    "superior_branches",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id"), primary_key=True),
+    Column("branch_id", ForeignKey("branches.id"), primary_key=True),
+)
 
 
 class User(Base):
@@ -52,6 +68,8 @@ class User(Base):
 
     branch: Mapped[Branch | None] = relationship(back_populates="users")
     member: Mapped[Member | None] = relationship()
+    # For a superior account: the branches whose reported topics it reads and answers.
+    supervised: Mapped[list[Branch]] = relationship(secondary=superior_branches)
 
     @property
     def roles(self) -> frozenset[str]:

@@ -28,6 +28,13 @@ EVENT_KINDS = (
     "custodian_account_changed",
     "unseal_part_given",
     "unseal_part_withdrawn",
+    "topics_drafted",
+    "topics_published",
+    "objection_disposed",
+    "response_redacted",
+    "topics_reported",
+    "superior_replied",
+    "topics_finalised",
 )
 
 
