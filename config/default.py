@@ -68,6 +68,10 @@ PRODUCTION = False
 OPENING_ARGON2_MEMORY_KIB = 65536
 OPENING_ARGON2_TIME_COST = 3
 
+# Minutes the first custodian's part of the opening code is kept (encrypted) at unseal while the
+# second custodian logs in to give theirs; afterwards it must be given again.
+UNSEAL_PART_MINUTES = 15
+
 # Longest answer per section, in Unicode code points (the page also keeps the whole answer
 # within the largest sealed size).
 ANSWER_MAX_CHARS = 2000

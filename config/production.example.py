@@ -77,6 +77,10 @@ OPENING_ARGON2_MEMORY_KIB = 65536
 # OPENING_ARGON2_TIME_COST: passes of that Argon2id run. Each round keeps the values it opened with.
 OPENING_ARGON2_TIME_COST = 3
 
+# UNSEAL_PART_MINUTES: at unseal, how long the first custodian's part is kept (encrypted under the
+# secret key, in the database) while the second custodian logs in on their own device to give theirs.
+UNSEAL_PART_MINUTES = 15
+
 # ANSWER_MAX_CHARS: the longest answer to one section, in characters, announced to the phone page.
 ANSWER_MAX_CHARS = 2000
 

@@ -58,12 +58,22 @@ def register_blueprints(app: Flask) -> None:
     from survey.api.views import bp as api_bp
     from survey.auth.views import bp as auth_bp
     from survey.committee.views import bp as committee_bp
+    from survey.custodian.views import bp as custodian_bp
     from survey.health import bp as health_bp
     from survey.officer.views import bp as officer_bp
     from survey.public.views import bp as public_bp
     from survey.secretary.views import bp as secretary_bp
 
-    blueprints = (public_bp, auth_bp, admin_bp, secretary_bp, committee_bp, officer_bp, api_bp)
+    blueprints = (
+        public_bp,
+        auth_bp,
+        admin_bp,
+        secretary_bp,
+        committee_bp,
+        custodian_bp,
+        officer_bp,
+        api_bp,
+    )
     for blueprint in (*blueprints, health_bp):
         app.register_blueprint(blueprint)
 

@@ -4,32 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from survey.models.summary import ITEM_STATUSES
-
-_PART_KW = {
-    "autocomplete": "off",
-    "autocapitalize": "characters",
-    "spellcheck": "false",
-    "placeholder": "XXXX-XXXX-XXXX-XXXX",
-}
-
-
-class UnsealForm(FlaskForm):
-    """Each custodian types their own part; the parts may come in either field."""
-
-    part1 = PasswordField(
-        _l("Part 1 (first custodian)"),
-        validators=[DataRequired(message=_l("Type part 1.")), Length(max=64)],
-        render_kw=_PART_KW,
-    )
-    part2 = PasswordField(
-        _l("Part 2 (second custodian)"),
-        validators=[DataRequired(message=_l("Type part 2.")), Length(max=64)],
-        render_kw=_PART_KW,
-    )
 
 
 class RenameThemeForm(FlaskForm):

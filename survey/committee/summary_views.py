@@ -1,24 +1,22 @@
-"""The committee's rounds, the unseal form, the grouped summary and its downloads."""
+"""The committee's rounds, the grouped summary and its downloads (parts are given to unseal on
+the custodians' own pages, survey/custodian/)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from survey.auth.decorators import current_user, roles_required
 from survey.committee.blueprint import bp
-from survey.committee.forms import UnsealForm
 from survey.exports import FORMATS, content_disposition, render
 from survey.extensions import db
-from survey.forms import attempt
 from survey.models import Round
-from survey.rounds.clock import utcnow
 from survey.rounds.errors import WrongState
 from survey.rounds.requirements import required_answers
 from survey.rounds.storage import StorageNotRewritten, rewrite_storage
-from survey.rounds.unseal import UnsealReport, below_minimum_message, unseal_round
+from survey.rounds.unseal import UnsealReport, below_minimum_message
 from survey.secretary.round_support import branch_round as committee_round
 from survey.secretary.round_support import signed_in
 from survey.summary.chart import BarChart, bar_chart
@@ -65,11 +63,11 @@ def rounds() -> str:
 @bp.get("/rounds/<round_id>")
 @roles_required("committee")
 def round_summary(round_id: str) -> str:
-    return summary_page(committee_round(round_id), UnsealForm())[0]
+    return summary_page(committee_round(round_id))[0]
 
 
-def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[str, int]:
-    """The round page: facts, then the unseal form (closed) or the grouped summary."""
+def summary_page(round_: Round, status: int = 200) -> tuple[str, int]:
+    """The round page: facts, then where unsealing stands (closed) or the grouped summary."""
     query = request.args.get("q", "").strip()[:MAX_QUERY]
     summary: Summary | None = None
     charts: dict[int, BarChart] = {}
@@ -91,7 +89,6 @@ def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[st
         summary=summary,
         charts=charts,
         query=query,
-        form=form,
         below_minimum=below,
         formats=FORMATS,
         can_add_items=_can_add_items(),
@@ -107,30 +104,6 @@ def _can_add_items() -> bool:
         and user.has_role("secretary")
         and "secretary.channel_items" in current_app.view_functions
     )
-
-
-@bp.post("/rounds/<round_id>/unseal")
-@roles_required("committee")
-def unseal(round_id: str) -> Response | tuple[str, int]:
-    round_ = committee_round(round_id)
-    form = UnsealForm()
-    if form.validate_on_submit():
-        report = attempt(
-            form,
-            unseal_round,
-            db.session,
-            round_,
-            form.part1.data or "",
-            form.part2.data or "",
-            now=utcnow(),
-            actor=signed_in(),
-        )
-        if report is not None:
-            db.session.commit()
-            rewrite_after_unseal()
-            flash(unsealed_message(report), "success")
-            return redirect(url_for("committee.round_summary", round_id=round_id))
-    return summary_page(round_, form, 400)
 
 
 def unsealed_message(report: UnsealReport) -> str:

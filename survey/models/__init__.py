@@ -10,6 +10,7 @@ from survey.models.accounts import (
 )
 from survey.models.answers import SealedAnswer, SpentToken
 from survey.models.base import Base, random_id
+from survey.models.custody import UnsealPart
 from survey.models.roster import CATEGORIES, POSTS, CommitteePost, Member
 from survey.models.rounds import Invitation, Round, RoundEvent, Section
 from survey.models.summary import OpinionItem, Theme
@@ -36,6 +37,7 @@ __all__ = [
     "Topic",
     "TopicResponse",
     "TopicVersion",
+    "UnsealPart",
     "User",
     "random_id",
     "superior_branches",

@@ -123,7 +123,7 @@ def test_attack_unbound_second_account_cannot_be_a_custodian(
     round_id = created.headers["Location"].rsplit("/", 1)[-1]
     refused = as_secretary.post(f"/secretary/rounds/{round_id}/open", follow_redirects=True)
     text = refused.get_data(as_text=True)
-    assert "保管人 2 的账号（jijian2）未绑定花名册成员" in text
+    assert "第 2 保管人的账号（jijian2）未绑定花名册成员" in text
     round_ = session.scalar(select(Round).where(Round.public_id == round_id))
     assert round_ is not None and round_.state == "draft"
 
@@ -226,7 +226,7 @@ def test_attack_password_reset_is_logged_shown_to_committee_and_custodian(
     committee = app.test_client()
     assert log_in(committee, secretary.username).status_code == 302
     page = committee.get(f"/committee/rounds/{guarded.public_id}").get_data(as_text=True)
-    assert "保管人账号的变更" in page and "保管人 2（jijian）：密码被重置，操作人 admin" in page
+    assert "保管人账号的变更" in page and "第 2 保管人（jijian）：密码被重置，操作人 admin" in page
 
     # The custodian (or whoever now holds the new password) is told at the next login, once.
     custodian = app.test_client()

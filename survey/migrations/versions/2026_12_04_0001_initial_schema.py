@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 16:41:34.742919
+Create Date: 2026-12-04 16:46:23.118786
 """
 
 from __future__ import annotations
@@ -250,6 +250,21 @@ def upgrade() -> None:
     with op.batch_alter_table('topic_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_topic_versions_round_id'), ['round_id'], unique=False)
 
+    op.create_table('unseal_parts',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('login_mark', sa.LargeBinary(length=32), nullable=False),
+    sa.Column('browser_mark', sa.LargeBinary(length=32), nullable=True),
+    sa.Column('sealed', sa.LargeBinary(), nullable=False),
+    sa.Column('given_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_unseal_parts_round_id_rounds')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_unseal_parts_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_unseal_parts')),
+    sa.UniqueConstraint('round_id', name=op.f('uq_unseal_parts_round_id'))
+    )
     op.create_table('themes',
     sa.Column('id', sa.String(length=24), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -328,6 +343,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_themes_round_id'))
 
     op.drop_table('themes')
+    op.drop_table('unseal_parts')
     with op.batch_alter_table('topic_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_topic_versions_round_id'))
 
