@@ -273,7 +273,7 @@ def verify(database_url: str, instance: Path, secret_key: str, site: bench.Site,
                                       {"p": site.round_id}).scalar_one()
         spent = dict(connection.execute(text(
             "SELECT spent_key, sealed_hash FROM spent_tokens WHERE round_id = :r"),
-            {"r": round_pk}).tuples().all())
+            {"r": round_pk}).all())
         stored = Counter(hashlib.sha256(bytes(s)).digest() for (s,) in connection.execute(text(
             "SELECT sealed FROM sealed_answers WHERE round_id = :r"), {"r": round_pk}))
     engine.dispose()
