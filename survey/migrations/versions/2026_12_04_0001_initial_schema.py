@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 13:48:30.715409
+Create Date: 2026-12-04 16:24:07.744629
 """
 
 from __future__ import annotations
@@ -174,6 +174,7 @@ def upgrade() -> None:
     sa.Column('sealed_hash', sa.LargeBinary(length=32), nullable=True),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_spent_tokens_round_id_rounds')),
     sa.PrimaryKeyConstraint('spent_key', name=op.f('pk_spent_tokens')),
+    sa.UniqueConstraint('round_id', 'sealed_hash', name='uq_spent_tokens_round_sealed_hash'),
     sqlite_with_rowid=False
     )
     with op.batch_alter_table('spent_tokens', schema=None) as batch_op:
