@@ -25,6 +25,7 @@ def event_label(kind: str) -> str:
         "custodian_confirmed": _("Custodian confirmed their part"),
         "opened": _("Opened: collecting"),
         "deadline_extended": _("Deadline changed"),
+        "intro_changed": _("Text for officers changed"),
         "participant_added": _("Late participant added"),
         "invitation_reissued": _("Invitation reissued"),
         "codes_handed_out": _("Invitation codes handed out"),
