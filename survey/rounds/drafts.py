@@ -146,6 +146,10 @@ def _apply(round_: Round, settings: DraftSettings) -> None:
 
 
 def require_draft(round_: Round) -> None:
+    if round_.kind == "consultation":
+        raise WrongState(
+            _("A consultation takes its participants, custodians and minimum from its round.")
+        )
     if round_.state != "draft":
         raise WrongState(_("Participants, sections and the minimum are frozen once a round opens."))
 

@@ -25,6 +25,13 @@ EVENT_KINDS = (
     "unsealed",
     "summary_edited",
     "item_added",
+    "topics_drafted",
+    "topics_published",
+    "objection_disposed",
+    "response_redacted",
+    "topics_reported",
+    "superior_replied",
+    "topics_finalised",
 )
 
 

@@ -115,8 +115,9 @@ def open_round_at_once(
 def _start_collecting(session: Session, round_: Round, user: User, *, now: datetime) -> None:
     """Collecting starts: who holds a committee post is recorded now and never read again from
     the roster, so a later roster edit cannot lower the number needed to unseal."""
-    for invitation in round_.invitations:
-        invitation.on_committee = committee_post_now(invitation.member)
+    if round_.kind != "consultation":  # a consultation keeps what its round recorded
+        for invitation in round_.invitations:
+            invitation.on_committee = committee_post_now(invitation.member)
     round_.state = "collecting"
     round_.opened_on = local_today(now)
     round_.pending_opening = None
@@ -141,7 +142,7 @@ def _check_ready(round_: Round) -> None:
     """A round that could never be unsealed, or has no second lock, must not open."""
     if round_.custodian2 is None:
         raise InvalidRoundSettings(_("Choose the second custodian before opening."))
-    if not round_.sections:
+    if not round_.sections and round_.kind != "consultation":
         raise InvalidRoundSettings(_("The form has no sections."))
     if round_.deadline is not None and round_.deadline <= utcnow():
         raise InvalidRoundSettings(_("The deadline has already passed."))
