@@ -50,6 +50,13 @@ def event_label(kind: str) -> str:
         "unsealed": _("Unsealed"),
         "summary_edited": _("Summary edited"),
         "item_added": _("Item typed in from another channel"),
+        "topics_drafted": _("Topics drafted"),
+        "topics_published": _("Topics published for consultation"),
+        "objection_disposed": _("Objection answered"),
+        "response_redacted": _("Response text withheld"),
+        "topics_reported": _("Topics reported to the superior organisation"),
+        "superior_replied": _("Superior organisation replied"),
+        "topics_finalised": _("Topics finalised"),
     }
     return labels.get(kind, kind)
 
@@ -148,6 +155,12 @@ def _opened(detail: dict[str, Any]) -> str:
 
 
 def _unsealed(detail: dict[str, Any]) -> str:
+    if "items" not in detail:  # a consultation: responses, not opinion items
+        return _(
+            "%(answers)s answers; unreadable: %(bad)s",
+            answers=detail.get("answers", 0),
+            bad=detail.get("unreadable", 0),
+        )
     return _(
         "%(answers)s answers, %(items)s items, %(themes)s themes; unreadable: %(bad)s",
         answers=detail.get("answers", 0),
@@ -187,6 +200,20 @@ _DETAILS: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
+def _topics(detail: dict[str, Any]) -> str:
+    """Topic events name their version, and a disposition, decision or mode when there is one."""
+    from survey.topics.labels import DECISION_LABELS, DISPOSITION_LABELS
+
+    words = [_("version %(v)s", v=detail.get("version", ""))]
+    if detail.get("disposition") in DISPOSITION_LABELS:
+        words.append(str(DISPOSITION_LABELS[detail["disposition"]]))
+    if detail.get("decision") in DECISION_LABELS:
+        words.append(str(DECISION_LABELS[detail["decision"]]))
+    if detail.get("mode") == "explained":
+        words.append(_("with every objection answered by an explanation"))
+    return " · ".join(words)
+
+
 def event_details(kind: str, detail: dict[str, Any]) -> str:
     """An event's details in words; an unknown kind lists its fields as recorded."""
     if not detail:
@@ -194,6 +221,8 @@ def event_details(kind: str, detail: dict[str, Any]) -> str:
     describe = _DETAILS.get(kind)
     if describe is not None:
         return describe(detail)
+    if "version" in detail:
+        return _topics(detail)
     return "; ".join(f"{key}: {value}" for key, value in detail.items())
 
 

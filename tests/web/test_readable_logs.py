@@ -51,6 +51,9 @@ def test_details_of_every_kind_are_words(app: Flask) -> None:
             "item_added", {"channel": "paper", "section": "其他意见建议", "items": 3}
         )
         assert event_details("created", {}) == ""
+        assert event_details("topics_published", {"version": 2}) == "第 2 版"
+        disposed = {"version": 1, "disposition": "adopted"}
+        assert event_details("objection_disposed", disposed) == "第 1 版 · 采纳"
         status = {"field": "status", "before": "active", "after": "duplicate"}
         assert change_text(status) == "状态：在用 → 重复"
         assert change_text({"field": "theme_id", "before": 3, "after": 5}) == "修改了所属主题"
