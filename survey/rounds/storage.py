@@ -30,6 +30,7 @@ CLUSTERED_TABLES = (
     ("opinion_items", "pk_opinion_items"),
     ("themes", "pk_themes"),
     ("spent_tokens", "pk_spent_tokens"),
+    ("topic_responses", "pk_topic_responses"),
 )
 # Tables that held sealed bytes or wrapped keys: rewritten to drop their old row versions.
 VACUUMED_TABLES = ("sealed_answers", "rounds", "round_events")
