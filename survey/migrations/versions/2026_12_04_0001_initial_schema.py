@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 16:46:23.118786
+Create Date: 2026-12-04 17:05:17.239722
 """
 
 from __future__ import annotations
