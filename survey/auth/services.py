@@ -66,6 +66,16 @@ def _set_password(user: User, password: str) -> None:
     user.session_version = (user.session_version or 1) + 1
 
 
+def end_sessions(session: Session, user: User) -> User:
+    """Raise the account's session generation: every session opened before stops working.
+
+    Called at logout, so a copy of the signed session cookie kept elsewhere is dead too.
+    """
+    user.session_version = (user.session_version or 1) + 1
+    session.flush()
+    return user
+
+
 def change_password(session: Session, user: User, current: str, new: str) -> User:
     """A user changes their own password, proving they know the current one."""
     if not verify_password(user.password_hash, current):

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from survey.auth import custody, services, throttle
 from survey.auth.decorators import current_user, forget_user, login_required, remember_user
+from survey.auth.device import remember_device
 from survey.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from survey.errors import InvalidInput, wants_json
 from survey.extensions import db
@@ -50,6 +51,7 @@ def safe_next(target: str | None) -> str | None:
 @bp.route("/login", methods=["GET", "POST"])
 @throttle.per_client
 @throttle.per_account
+@throttle.per_device
 def login() -> Response | str:
     form = LoginForm()
     if request.method == "GET":
@@ -59,7 +61,9 @@ def login() -> Response | str:
         if user is not None:
             remember_user(user)
             show_notices(user)
-            return redirect(safe_next(form.next.data) or url_for("public.home"))
+            response = redirect(safe_next(form.next.data) or url_for("public.home"))
+            remember_device(response, user.username)
+            return response
         throttle.note_failed_login()
         # The same words whether the account is unknown, inactive or the password wrong.
         form.form_errors.append(_("Wrong username or password."))
@@ -88,6 +92,11 @@ def show_notices(user: User) -> None:
 @bp.post("/logout")
 def logout() -> Response:
     if EmptyForm().validate_on_submit():
+        user = current_user()
+        if user is not None:
+            # Every copy of this login's cookie (another tab, a copied cookie) ends too.
+            services.end_sessions(db.session, user)
+            db.session.commit()
         forget_user()
         flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -159,7 +159,9 @@ def export(round_id: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     summary = build_summary(db.session, unsealed_round(round_id))
-    response = Response(render(summary, fmt, bom=True), mimetype=FORMATS[fmt].mimetype)
+    # content_type, not mimetype: the formats' types carry their charset already, and
+    # mimetype= would append a second one.
+    response = Response(render(summary, fmt, bom=True), content_type=FORMATS[fmt].mimetype)
     response.headers["Content-Disposition"] = content_disposition(summary, fmt)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from survey.auth.decorators import login_id, login_required
+from survey.auth.device import browser_id
 from survey.custodian.forms import UnsealPartForm
 from survey.custodian.tasks import custodian_tasks, unseal_status
 from survey.extensions import db
@@ -83,6 +84,7 @@ def give_part(round_id: str) -> Response:
             login_id=login_id(),
             now=utcnow(),
             ttl=timedelta(minutes=int(current_app.config["UNSEAL_PART_MINUTES"])),
+            browser_id=browser_id(),
         )
         if isinstance(given, Waiting):
             db.session.commit()

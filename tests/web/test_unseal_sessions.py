@@ -248,3 +248,21 @@ def test_round_page_shows_where_unsealing_stands(
     page = client.get(f"/committee/rounds/{closed.round.public_id}").get_data(as_text=True)
     assert "(custodian 1) gave their part; it is kept until" in page
     assert 'name="part2"' not in page, "no form takes both parts on the web"
+
+
+def test_attack_both_parts_from_one_browser(
+    app: Flask, session: Session, closed: Collecting
+) -> None:
+    """One browser, two logins: the browser's device cookie tells it is the same machine."""
+    round_ = closed.round
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert round_.custodian1 is not None and round_.custodian2 is not None
+    assert log_in(browser, round_.custodian1.username).status_code == 302
+    assert give_part(browser, round_.public_id, closed.parts[0]).status_code == 302
+    browser.post("/auth/logout")
+    assert log_in(browser, round_.custodian2.username).status_code == 302
+    refused = give_part(browser, round_.public_id, closed.parts[1])
+    assert refused.status_code == 400
+    assert "cannot be given from one browser" in refused.get_data(as_text=True)
+    assert not items(session, closed)
