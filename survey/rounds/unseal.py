@@ -106,6 +106,11 @@ def unseal_round(
     """Open every answer with both parts, store shuffled items, wipe the sealed data."""
     check_can_unseal(round_)
     key = unwrap_key(round_, part_a, part_b)
+    if round_.kind == "consultation":
+        # Responses to topics: the same checks, wipe and rewrite, a different plaintext.
+        from survey.topics.responses import unseal_consultation
+
+        return unseal_consultation(session, round_, key, now=now, actor=actor)
     answers, unreadable = open_answers(session, round_, key)
     needed = required_answers(round_)
     if len(answers) < needed:
