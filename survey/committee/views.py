@@ -9,6 +9,8 @@ from survey.committee import (  # noqa: F401 - imported for their routes
     selection_views,
     summary_views,
     theme_views,
+    topics_review_views,
+    topics_views,
 )
 from survey.committee.blueprint import bp
 

@@ -9,6 +9,9 @@ undone, by design: a redaction that kept the original somewhere would remove not
   log; an older entry that did is rewritten with the new text);
 * theme keywords and machine headings built from words that no item of the round holds any
   more are dropped (a word two items shared could head a theme);
+* a draft topic prefilled from the item (survey/topics/drafting.py copies a theme's
+  representative item into the topic's problem) gets the new text; a published version is a
+  record the participants have already seen, and stays as published;
 * the view rewrites the database storage after the commit (survey/rounds/storage.py), so the old
   row versions do not survive in the files either.
 
@@ -27,7 +30,7 @@ from sqlalchemy.orm import Session
 from survey.analysis import normalise
 from survey.analysis.labels import FALLBACK_LABEL
 from survey.errors import InvalidInput
-from survey.models import OpinionItem, Round, RoundEvent, Theme, User
+from survey.models import OpinionItem, Round, RoundEvent, Theme, Topic, TopicVersion, User
 from survey.rounds.log import log_event
 from survey.summary.channels import MAX_TEXT
 from survey.summary.edits import require_summarising
@@ -55,6 +58,7 @@ def edit_item_text(
         raise InvalidInput(_("The text is unchanged."))
     old, item.text, item.edited = item.text, new, True
     _rewrite_log(session, round_, item.id, old, new)
+    _rewrite_draft_topics(session, round_, old, new)
     session.flush()
     scrub_theme_words(session, round_)
     event = log_event(
@@ -88,6 +92,20 @@ def _rewrite_log(session: Session, round_: Round, item_id: str, old: str, new: s
         if about_item and detail.get("text") == old:
             detail["text"] = new
             event.detail = detail
+
+
+def _rewrite_draft_topics(session: Session, round_: Round, old: str, new: str) -> None:
+    """Unpublished topics that quote the old text quote the new one instead."""
+    drafts = session.scalars(
+        select(Topic)
+        .join(TopicVersion, Topic.version_id == TopicVersion.id)
+        .where(TopicVersion.round_id == round_.id, TopicVersion.published.is_(False))
+    )
+    for topic in drafts:
+        for field in ("title", "problem", "outcome"):
+            value = getattr(topic, field) or ""
+            if old in value:
+                setattr(topic, field, value.replace(old, new)[: 200 if field == "title" else None])
 
 
 def scrub_theme_words(session: Session, round_: Round) -> None:

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.models import Branch, Member, OpinionItem, Round, Theme, User
+from survey.models import Branch, Member, OpinionItem, Round, Theme, Topic, TopicVersion, User
 from survey.rounds.clock import utcnow
 from survey.rounds.log import log_event
 from survey.summary.query import build_summary
@@ -90,6 +90,22 @@ def test_older_log_entries_holding_the_text_are_rewritten(
     session.flush()
     client.post(url(editable, f"items/{item.id}/text"), data={"text": "有同志值班期间饮酒"})
     session.expire_all()
+    assert SECRET not in database_text(session)
+
+
+def test_a_draft_topic_quoting_the_item_quotes_the_new_text(
+    editable: Round, client: FlaskClient, session: Session
+) -> None:
+    item = _plant(session, editable, SECRET)
+    version = TopicVersion(round_id=editable.id, number=1)
+    session.add(version)
+    session.flush()
+    topic = Topic(version_id=version.id, title="值班纪律", problem=f"有人反映：{SECRET}。")
+    session.add(topic)
+    session.flush()
+    client.post(url(editable, f"items/{item.id}/text"), data={"text": "有同志值班期间饮酒"})
+    session.expire_all()
+    assert session.get(Topic, topic.id).problem == "有人反映：有同志值班期间饮酒。"  # type: ignore[union-attr]
     assert SECRET not in database_text(session)
 
 
