@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 16:45:11.233213
+Create Date: 2026-12-04 17:03:34.760151
 """
 
 from __future__ import annotations
