@@ -64,8 +64,18 @@ def rounds() -> str:
 
 @bp.get("/rounds/<round_id>")
 @roles_required("committee")
-def round_summary(round_id: str) -> str:
-    return summary_page(committee_round(round_id), UnsealForm())[0]
+def round_summary(round_id: str) -> str | Response:
+    round_ = committee_round(round_id)
+    if round_.kind == "consultation" and round_.state in UNSEALED_STATES and round_.parent:
+        # An unsealed consultation is read on its version's page, beside its topics.
+        return redirect(
+            url_for(
+                "committee.topics_version",
+                round_id=round_.parent.public_id,
+                number=round_.version,
+            )
+        )
+    return summary_page(round_, UnsealForm())[0]
 
 
 def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[str, int]:

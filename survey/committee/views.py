@@ -7,6 +7,8 @@ from survey.committee import (  # noqa: F401 - imported for their routes
     edit_views,
     participation_views,
     summary_views,
+    topics_review_views,
+    topics_views,
 )
 from survey.committee.blueprint import bp
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from survey.crypto import blindrsa, keywrap, opening, seal
-from survey.crypto.errors import OpeningCodeError
+from survey.crypto.errors import OpeningCodeError, OpeningCodeTypo
 from survey.models import Round, User
 from survey.rounds.clock import local_today, utcnow
 from survey.rounds.errors import InvalidRoundSettings, NotAllowed, WrongState
@@ -171,13 +171,33 @@ def current_params() -> opening.Argon2Params:
 
 
 def opening_error_message(error: OpeningCodeError) -> str:
-    """A clear sentence for a mistyped or wrong part."""
-    from survey.crypto.errors import OpeningCodeTypo, WrongOpeningCode
+    """A clear sentence for a mistyped or wrong part, wholly in the reader's language."""
+    from survey.crypto.errors import SamePartTwice, WrongOpeningCode
 
     if isinstance(error, OpeningCodeTypo):
-        return _("That part is mistyped (%(why)s). Check each group and try again.", why=str(error))
+        return _(
+            "That part is mistyped: %(why)s Check each group and try again.", why=typo_reason(error)
+        )
     if isinstance(error, WrongOpeningCode):
         if error.part_number is None:
             return _("The two parts do not open this round.")
         return _("Part %(n)d does not open this round.", n=error.part_number)
-    return _("That part cannot be used: %(why)s", why=str(error))
+    if isinstance(error, SamePartTwice):
+        return _("The same part was typed twice; both custodians' parts are needed.")
+    return _("That is not the part this step needs: check its first character, 1 or 2.")
+
+
+def typo_reason(error: OpeningCodeTypo) -> str:
+    """Which check a mistyped part failed, as a sentence."""
+    if error.kind == "empty":
+        return _("nothing was typed.")
+    if error.kind == "number":
+        return _("a part starts with its number, 1 or 2.")
+    if error.kind == "character":
+        return _("it holds a character that never appears in a part.")
+    if error.kind == "length":
+        return _(
+            "a part has 16 characters in four groups of four; %(n)d were typed.",
+            n=error.length or 0,
+        )
+    return _("a character is wrong, missing or swapped.")

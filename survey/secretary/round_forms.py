@@ -33,12 +33,13 @@ class RoundSettingsForm(FlaskForm):
         description=_l("Local time. Without a deadline the round stays open until you close it."),
     )
     min_answers = IntegerField(
-        _l("Minimum number of answers (k)"),
+        _l("Answers needed before anyone may read them"),
         default=DEFAULT_MIN_ANSWERS,
         validators=[InputRequired(), NumberRange(min=LOWEST_MIN_ANSWERS, max=1000)],
         description=_l(
-            "Unsealing needs k answers plus one per committee member among the participants,"
-            " so that no answer can be pinned on one person."
+            "The answers can be opened only when at least this many arrived, plus one for each"
+            " committee member taking part, so that no answer can be traced to one person."
+            " Never below 3."
         ),
     )
     custodian2 = SelectField(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 16:38:53.241516
+Create Date: 2026-12-04 16:51:29.787290
 """
 
 from __future__ import annotations
