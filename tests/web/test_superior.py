@@ -77,9 +77,9 @@ def test_superior_asks_for_changes_then_approves(
     superior_user: User,
 ) -> None:
     agreed_version(app, session, client, answered, secretary)
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        with pytest.raises(finalising.FinaliseRefused, match="superior"):
-            finalising.finalise_topics(session, answered, committee_user, now=utcnow())
+    english = app.test_request_context(headers={"Accept-Language": "en"})
+    with english, pytest.raises(finalising.FinaliseRefused, match="superior"):
+        finalising.finalise_topics(session, answered, committee_user, now=utcnow())
     log_in(client, committee_user.username)
     assert "Saved." in report(client, answered)
     client.post("/auth/logout")
