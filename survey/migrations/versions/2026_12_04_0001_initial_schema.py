@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 16:51:29.787290
+Create Date: 2026-12-04 17:07:59.157883
 """
 
 from __future__ import annotations
@@ -131,6 +131,7 @@ def upgrade() -> None:
     sa.Column('blinded_hash', sa.LargeBinary(length=32), nullable=True),
     sa.Column('superseded', sa.Boolean(), nullable=False),
     sa.Column('added_late', sa.Boolean(), nullable=False),
+    sa.Column('message_sent', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_invitations_member_id_members')),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_invitations_round_id_rounds')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invitations')),
