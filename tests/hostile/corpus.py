@@ -118,7 +118,7 @@ FORMS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = tuple(
         ("secretary", "/secretary/rounds/{collecting}/reissue",
          {"invitation": "nosuchinvitation", "reason": "手机丢失"}),
         ("secretary", "/secretary/rounds/{unsealed}/channel-items",
-         {"section": "{section}", "channel": "paper", "day": "2026-01-05", "text": "值班要合理"}),
+         {"channel": "paper", "day": "2026-01-05", "text-{section}": "值班要合理"}),
         ("secretary", "/committee/rounds/{unsealed}/themes/{theme}/rename", {"label": "新标题"}),
         ("secretary", "/committee/rounds/{unsealed}/items/{item}/status", {"status": "duplicate"}),
         ("jijian", "/committee/rounds/{closed}/unseal",
