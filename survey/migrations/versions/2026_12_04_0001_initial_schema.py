@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 17:18:57.124685
+Create Date: 2026-12-04 17:21:36.676052
 """
 
 from __future__ import annotations
