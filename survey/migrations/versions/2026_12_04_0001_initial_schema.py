@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 17:11:38.831950
+Create Date: 2026-12-04 17:24:51.443149
 """
 
 from __future__ import annotations
