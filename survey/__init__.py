@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from survey.officer.views import bp as officer_bp
     from survey.public.views import bp as public_bp
     from survey.secretary.views import bp as secretary_bp
+    from survey.superior.views import bp as superior_bp
 
     blueprints = (
         public_bp,
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
         secretary_bp,
         committee_bp,
         custodian_bp,
+        superior_bp,
         officer_bp,
         api_bp,
     )

@@ -29,7 +29,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # Staff pages may show answer texts, names, codes or parts: no browser or proxy keeps a copy
 # (a shared office computer's cache, the back button after logout).
-NO_STORE_BLUEPRINTS = frozenset({"admin", "auth", "committee", "custodian", "secretary"})
+NO_STORE_BLUEPRINTS = frozenset(
+    {"admin", "auth", "committee", "custodian", "secretary", "superior"}
+)
 # Paths whose requests are never written to a request log: who opened an invitation or sent an
 # answer must not sit next to an address and a time (DESIGN.md section 3).
 QUIET_PATH_PREFIXES = ("/i", "/a/", "/api/v1")

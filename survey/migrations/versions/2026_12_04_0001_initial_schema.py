@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 17:15:56.764473
+Create Date: 2026-12-04 17:32:41.714995
 """
 
 from __future__ import annotations
