@@ -95,6 +95,7 @@ def committee_get_urls(app: Flask, round_: Round, session: Session) -> list[str]
     assert item is not None and item.theme_id is not None
     values = {
         "round_id": round_.public_id,
+        "section_key": round_.sections[0].key,
         "theme_id": item.theme_id,
         "item_id": item.id,
         "number": "1",
