@@ -38,3 +38,9 @@ def answer(round_id: str) -> Response:
     if not ROUND_ID.fullmatch(round_id):
         abort(404)
     return _page("officer/answer.html")
+
+
+@bp.get("/how")
+def how() -> Response:
+    """How the answer stays anonymous, step by step (linked from the answer page)."""
+    return _page("officer/how.html")
