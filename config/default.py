@@ -83,5 +83,6 @@ ANSWER_MAX_CHARS = 2000
 SEND_FILE_MAX_AGE_DEFAULT = 3600
 
 # After unseal, rewrite the database storage (SQLite VACUUM and WAL checkpoint, PostgreSQL
-# VACUUM FULL) so no sealed bytes or arrival order survive in its files. Only tests switch it off.
+# VACUUM FULL) so no sealed bytes or arrival order survive in its files; after the committee
+# rewrites an item's text, the same, so the old text does not survive. Only tests switch it off.
 REWRITE_STORAGE_AFTER_UNSEAL = True

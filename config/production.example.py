@@ -88,5 +88,6 @@ ANSWER_MAX_CHARS = 2000
 SEND_FILE_MAX_AGE_DEFAULT = 3600
 
 # REWRITE_STORAGE_AFTER_UNSEAL: rewrite the database files after unseal so that no sealed bytes and
-# no arrival order can be recovered from them. Keep it True.
+# no arrival order can be recovered from them, and after an item's text is edited so that the old
+# text cannot be. Keep it True.
 REWRITE_STORAGE_AFTER_UNSEAL = True

@@ -90,6 +90,7 @@ async function sendLater(roundId, body) {
 }
 
 function write(keys, roundId, token) {
+  if (keys.kind === 'consultation') return consult(keys, roundId, token);
   const again = () => write(keys, roundId, token);
   $('handoff-open').onclick = async () => {
     const { showHandoff } = await import('./handoff.js');
@@ -109,6 +110,17 @@ function write(keys, roundId, token) {
       onEdit: again,
     });
   });
+}
+
+/**
+ * Topics of a consultation (DESIGN §6): the same token, sealing and sending, another plaintext.
+ * Loaded only here, so an answer round's page carries none of it.
+ */
+async function consult(keys, roundId, token) {
+  const { showConsultation } = await import('./consult-form.js');
+  showConsultation(keys, roundId, async (padded) =>
+    (await loadSending()).sealAndSend(keys, roundId, token, null, padded),
+  );
 }
 
 /**

@@ -18,16 +18,17 @@ import { msg, showMessage, showView } from './page.js';
 const RECEIPT = /^[0-9a-f]{64}$/;
 
 /** Seal `answers` with the stored token, keep the request, send it. */
-export async function sealAndSend(keys, roundId, token, answers) {
+export async function sealAndSend(keys, roundId, token, answers, paddedAlready = null) {
   showView('v-sending');
   let body;
   try {
-    const padded = padAnswer(answers); // the smallest of 4096 / 16384 / 65536 bytes that fits
+    // The smallest of 4096 / 16384 / 65536 bytes that fits (a consultation pads its own).
+    const padded = paddedAlready || padAnswer(answers);
     const sealed = await seal(b64uDecode(keys.seal_key.public), answerInfo(roundId), padded);
     body = JSON.stringify({ token: token.token, signature: token.signature, sealed: b64uEncode(sealed) });
     store.save(roundId, 'pending-answer', { body });
   } catch (err) {
-    const again = () => sealAndSend(keys, roundId, token, answers);
+    const again = () => sealAndSend(keys, roundId, token, answers, paddedAlready);
     return showFailure(err, err instanceof NetworkError ? again : undefined);
   }
   return send(roundId, body);
