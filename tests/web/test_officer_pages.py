@@ -55,8 +55,8 @@ class PageParts(HTMLParser):
                 self.urls.append(str(attributes[name]))
         if tag in ("input", "textarea", "select"):
             self.inputs.append(attributes)
-        if attributes.get("id") == "o-text":
-            self.data = {k: v or "" for k, v in attributes.items() if k.startswith("data-")}
+        if str(attributes.get("id") or "").startswith("o-text"):  # o-text, o-text-<part>
+            self.data |= {k: v or "" for k, v in attributes.items() if k.startswith("data-")}
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
@@ -195,7 +195,7 @@ def test_module_imports_resolve_and_stay_on_our_origin() -> None:
 
 def test_api_requests_in_the_scripts_omit_credentials_and_referrer() -> None:
     """Two places call fetch(): the API module, and the entry's early keys request."""
-    callers = {"common.js": 1, "page.js": 1}
+    callers = {"common.js": 1, "page.js": 1, "parts.js": 1}
     for path in OFFICER_JS:
         source = strip_js_comments(path.read_text(encoding="utf-8"))
         calls = len(re.findall(r"\bfetch\(", source))
@@ -262,6 +262,10 @@ def test_every_message_key_used_by_the_scripts_is_in_the_pages(
     for url, keys in pages.items():
         data = parts_of(client.get(url).get_data(as_text=True)).data
         wanted = keys | (dynamic if url != "/i" else {k for k in dynamic if "unsupported" in k})
+        if url.startswith("/a/"):  # a consultation adds its part, messages included
+            part = client.get("/consultation-parts").get_data(as_text=True)
+            data = {**data, **parts_of(part).data}
+            wanted |= used["consult-form.js"]
         missing = {k for k in wanted if f"data-{k}" not in data}
         assert not missing, f"{url}: {sorted(missing)}"
 
@@ -429,3 +433,11 @@ def test_page_script_helpers_in_node() -> None:
         "bad-code",
     ]
     assert out["paths"] == ["abc123", "abc123", None, None]
+
+
+def test_style_sheets_are_served_without_comment_lines(client: FlaskClient) -> None:
+    with client.get("/static/css/officer.css", headers={"Accept-Encoding": "gzip"}) as response:
+        served = gzip.decompress(response.data).decode("utf-8")
+    source = (STATIC / "css" / "officer.css").read_text(encoding="utf-8")
+    assert "/*" in source and "/*" not in served
+    assert served.count("{") == source.count("{")  # every rule is still there

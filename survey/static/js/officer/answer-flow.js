@@ -117,6 +117,11 @@ function write(keys, roundId, token) {
  * Loaded only here, so an answer round's page carries none of it.
  */
 async function consult(keys, roundId, token) {
+  try {
+    await (await later(() => import('./parts.js'))).addPagePart('/consultation-parts');
+  } catch (err) {
+    return showFailure(err, () => consult(keys, roundId, token));
+  }
   const { showConsultation } = await import('./consult-form.js');
   showConsultation(keys, roundId, async (padded) =>
     (await loadSending()).sealAndSend(keys, roundId, token, null, padded),
