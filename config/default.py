@@ -70,6 +70,10 @@ ANSWER_MAX_CHARS = 2000
 # Seconds phones and browsers may reuse static files (scripts, styles) without asking again.
 SEND_FILE_MAX_AGE_DEFAULT = 3600
 
-# After unseal, rewrite the database storage (SQLite VACUUM and WAL checkpoint, PostgreSQL
-# VACUUM FULL) so no sealed bytes or arrival order survive in its files. Only tests switch it off.
+# After unseal and after discard, rewrite the database storage (SQLite VACUUM and WAL checkpoint,
+# PostgreSQL CLUSTER of every table and a WAL switch) so no sealed bytes or arrival order survive
+# in its files. Only tests switch it off (the round then stays marked "rewrite pending").
 REWRITE_STORAGE_AFTER_UNSEAL = True
+# Seconds the rewrite waits for locks, readers and older transactions before it gives up (the
+# round stays marked and the rewrite can be run again).
+STORAGE_REWRITE_TIMEOUT = 30

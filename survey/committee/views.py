@@ -6,6 +6,7 @@ from survey.committee import (  # noqa: F401 - imported for their routes
     custodian_views,
     edit_views,
     participation_views,
+    storage_views,
     summary_views,
 )
 from survey.committee.blueprint import bp

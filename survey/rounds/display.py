@@ -32,6 +32,7 @@ def event_label(kind: str) -> str:
         "closed": _("Closed"),
         "discarded": _("Discarded"),
         "unsealed": _("Unsealed"),
+        "storage_rewritten": _("Database storage rewritten"),
         "summary_edited": _("Summary edited"),
         "item_added": _("Item typed in from another channel"),
     }
@@ -64,6 +65,13 @@ def event_details(kind: str, detail: dict[str, Any]) -> str:
             n=detail.get("count"),
             channel=channel_label(str(detail.get("channel"))),
             names=names,
+        )
+    if kind == "storage_rewritten":
+        if detail.get("complete", True):
+            return _("no sealed bytes and no arrival order are left in the database files")
+        return _(
+            "tables rewritten; the database account could not switch or checkpoint the"
+            " write-ahead log, so old log files remain until the server's next checkpoint"
         )
     return "; ".join(f"{key}: {value}" for key, value in detail.items())
 

@@ -3,9 +3,13 @@
 Every sealed answer is opened; one that does not open or parse is counted and reported, never
 dropped silently. Answers are split into normalised opinion items, and all items of all answers
 are shuffled together before they are written, with random ids and no time, in the same
-transaction that deletes the sealed rows, drops the hashes kept for identical retries and wipes
-the wrapped sealing key. The storage is rewritten afterwards, outside this transaction
-(:func:`survey.rounds.storage.rewrite_storage`).
+transaction that deletes the sealed rows, drops the hashes kept for identical retries, wipes
+the wrapped sealing key and flags the round for a storage rewrite. The storage is rewritten
+afterwards, outside this transaction (:mod:`survey.rounds.storage`).
+
+An unseal interrupted at any point resumes: before its commit nothing happened (the transaction
+rolls back) and it is simply run again; after it, the round is unsealed with its rewrite pending,
+and running the unseal again finishes the rewrite (:func:`interrupted_report`).
 """
 
 from __future__ import annotations
@@ -31,13 +35,15 @@ from survey.crypto.errors import (
     WrongOpeningCode,
 )
 from survey.errors import Conflict, InvalidInput
-from survey.models import OpinionItem, Round, SealedAnswer, Section, SpentToken, User
+from survey.faults import kill_point
+from survey.models import OpinionItem, Round, RoundEvent, SealedAnswer, Section, SpentToken, User
 from survey.models.summary import random_item_id
 from survey.rounds.clock import local_today
 from survey.rounds.errors import WrongState
 from survey.rounds.labels import OTHER_SECTION_TITLE
 from survey.rounds.log import log_event
 from survey.rounds.requirements import required_answers
+from survey.rounds.storage import mark_for_rewrite
 from survey.summary.themes import group_round
 
 
@@ -120,6 +126,7 @@ def unseal_round(
         )
     texts, unknown = place_texts(session, round_, answers)
     items = write_shuffled_items(session, round_, texts)
+    kill_point("unseal:items-written")
     wipe_sealed_data(session, round_)
     round_.state = "summarising"
     round_.unsealed_on = local_today(now)
@@ -128,8 +135,31 @@ def unseal_round(
     themes = group_round(session, round_)
     report = UnsealReport(len(answers), unreadable, unknown, items, themes)
     log_event(session, round_, "unsealed", actor=actor, now=now, **report.__dict__)
-    session.flush()
+    mark_for_rewrite(session, round_)
+    kill_point("unseal:before-commit")
     return report
+
+
+def interrupted_report(session: Session, round_: Round) -> UnsealReport | None:
+    """The report of an unseal that committed but whose storage rewrite has not finished.
+
+    None for any other round. Running the unseal again then only finishes the rewrite: the
+    answers are already opened, and the key to open them again is gone.
+    """
+    if round_.state == "closed" or round_.unsealed_on is None:
+        return None
+    if not round_.storage_rewrite_pending:
+        return None
+    detail = session.scalar(
+        select(RoundEvent.detail)
+        .where(RoundEvent.round_id == round_.id, RoundEvent.kind == "unsealed")
+        .order_by(RoundEvent.id.desc())
+        .limit(1)
+    )
+    if detail is None:
+        return None
+    fields = UnsealReport.__dataclass_fields__
+    return UnsealReport(**{name: int(str(detail.get(name) or 0)) for name in fields})
 
 
 def unwrap_key(round_: Round, part_a: str, part_b: str) -> ec.EllipticCurvePrivateKey:

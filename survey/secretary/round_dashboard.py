@@ -16,7 +16,7 @@ from survey.errors import InvalidInput
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Invitation, Member, Round
-from survey.rounds import invitations, lifecycle
+from survey.rounds import invitations, lifecycle, storage
 from survey.rounds.clock import to_local, utcnow
 from survey.rounds.requirements import current_invitations, required_answers
 from survey.secretary.blueprint import bp
@@ -186,8 +186,27 @@ def discard(round_id: str) -> Response:
         abort(400)
     if not refused(lifecycle.discard_round, db.session, round_, signed_in(), now=utcnow()):
         db.session.commit()
-        flash(_("The round was discarded and its sealed answers wiped."), "success")
+        if storage_rewritten():
+            flash(_("The round was discarded and its sealed answers wiped."), "success")
     return _back(round_id)
+
+
+def storage_rewritten() -> bool:
+    """Rewrite the storage after the discard (survey/rounds/storage.py); False when it failed."""
+    try:
+        storage.rewrite_if_enabled(db.session, db.engine, current_app.config)
+    except storage.StorageNotRewritten as error:
+        current_app.logger.error("storage not rewritten after discard: %s", error)
+        flash(
+            _(
+                "The round was discarded, but the database storage could not be rewritten yet,"
+                " so traces of its sealed answers may remain in the database files. Use"
+                " “Rewrite the storage now” on the round's summary page in a moment."
+            ),
+            "error",
+        )
+        return False
+    return True
 
 
 @bp.get("/rounds/<round_id>/log")
