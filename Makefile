@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-HOST ?= 127.0.0.1
 PORT ?= 5000
+# HTTPS=1: serve HTTPS with a self-signed certificate on every interface, for phones on the same Wi-Fi.
+HTTPS ?=
+HOST ?= $(if $(filter 1,$(HTTPS)),0.0.0.0,127.0.0.1)
 CATALOGS := survey/translations
 LANGUAGES := zh en
 
@@ -24,10 +26,18 @@ instance/secret_key:
 	chmod 600 $@
 
 ## Install, create the SQLite database, load demo data, serve on http://$(HOST):$(PORT)
+## (PORT=5101 for another port; HTTPS=1 for phones on the same Wi-Fi, see README.md)
 run: $(STAMP) instance/secret_key
 	$(BIN)/survey init-db
-	$(BIN)/survey demo
+ifeq ($(HTTPS),1)
+	url=$$($(BIN)/python -m survey.devcert instance $(PORT)) && \
+	SURVEY_LOCAL_URL=$$url SURVEY_PUBLIC_URL=$${SURVEY_PUBLIC_URL:-$$url} $(BIN)/survey demo && \
+	SURVEY_PUBLIC_URL=$${SURVEY_PUBLIC_URL:-$$url} $(BIN)/survey run --host $(HOST) --port $(PORT) \
+	  --cert instance/dev-cert.pem --key instance/dev-key.pem
+else
+	SURVEY_LOCAL_URL=http://$(subst 0.0.0.0,127.0.0.1,$(HOST)):$(PORT) $(BIN)/survey demo
 	$(BIN)/survey run --host $(HOST) --port $(PORT)
+endif
 
 ## Install the dev extras, then ruff, mypy and pytest (exit 5, "no tests collected", is a failure too)
 test: $(STAMP) lint typecheck pytest

@@ -17,8 +17,13 @@ DATABASE_URL = None
 # Seconds a SQLite writer waits for the lock before giving up.
 SQLITE_BUSY_TIMEOUT = 10
 
-# Base address printed in invitation links, slips and CLI output.
-PUBLIC_URL = "http://127.0.0.1:5000"
+# Base address printed in invitation links, slips, posters and CLI output. None means: a page
+# uses the address its request came to (so another port or host just works), and the command
+# line uses LOCAL_URL.
+PUBLIC_URL = None
+# The address the command line prints when PUBLIC_URL is not set; ``make run`` sets it from
+# HOST, PORT and HTTPS.
+LOCAL_URL = "http://127.0.0.1:5000"
 # Time zone for deadlines given without an offset and for dates shown to people.
 TIMEZONE = "Asia/Shanghai"
 

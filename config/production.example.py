@@ -20,6 +20,9 @@ SQLITE_BUSY_TIMEOUT = 10
 # PUBLIC_URL: the address officers' phones reach; it goes into invitation links and slips.
 # Use HTTPS: browsers only offer WebCrypto on secure origins.
 PUBLIC_URL = "https://survey.example.org"
+# LOCAL_URL: without PUBLIC_URL, the address the command line prints (pages then use the address
+# their request came to). Set PUBLIC_URL in production: a Host header is not an address to trust.
+LOCAL_URL = "http://127.0.0.1:5000"
 # TIMEZONE: deadlines without an offset and dates shown to people use this zone.
 TIMEZONE = "Asia/Shanghai"
 

@@ -128,3 +128,10 @@ def open_round(
     members = [make_member(f"张警官{i}") for i in range(6)]
     round_, _parts = make_collecting_round(app, session, branch, secretary, committee_user, members)
     return round_
+
+
+def open_round_at_once(session: Session, round_: Round) -> tuple[str, str]:
+    """Both custodian steps for a draft round (a consultation too), with the tests' secret."""
+    parts = opening.open_round_at_once(session, round_, TEST_SECRET, now=utcnow())
+    session.flush()
+    return parts

@@ -82,6 +82,7 @@ def keys(round_id: str) -> Response:
     assert round_.token_key_spki is not None and round_.seal_public is not None
     deadline = round_.deadline
     return jsonify(
+        **_kind_fields(round_),
         round_id=round_.public_id,
         state=public_state(round_),
         title=round_.title,
@@ -96,6 +97,15 @@ def keys(round_id: str) -> Response:
         max_chars=int(current_app.config["ANSWER_MAX_CHARS"]),
         max_sealed_bytes=MAX_SEALED_BYTES,
     )
+
+
+def _kind_fields(round_: Round) -> dict[str, Any]:
+    """``kind``, and for a consultation its version, topics and the previous version's record."""
+    if round_.kind != "consultation":
+        return {"kind": "answers"}
+    from survey.topics.wire import consultation_fields
+
+    return consultation_fields(db.session, round_)
 
 
 @bp.post("/rounds/<round_id>/tokens")

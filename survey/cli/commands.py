@@ -10,6 +10,7 @@ from survey.cli.database import init_db_command
 from survey.cli.demo import demo_command
 from survey.cli.roster import roster_group
 from survey.cli.rounds import round_group
+from survey.cli.topics import topics_group
 
 COMMANDS = (
     init_db_command,
@@ -19,6 +20,7 @@ COMMANDS = (
     roster_group,
     demo_command,
     round_group,
+    topics_group,
 )
 
 

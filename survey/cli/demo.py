@@ -21,6 +21,7 @@ from survey.auth import services as accounts
 from survey.cli.demo_rounds import DemoRound, ensure_demo_rounds
 from survey.cli.support import reports_domain_errors
 from survey.extensions import db
+from survey.links import public_url
 from survey.models import Branch
 from survey.roster import services as roster
 
@@ -151,7 +152,7 @@ def demo_command() -> None:
 
 def print_rounds(rounds: list[DemoRound]) -> None:
     """The demo rounds, with the opening-code parts the operator would otherwise hand out."""
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    base = public_url()
     for demo in rounds:
         click.echo(f"round {demo.round_id}  {demo.title}")
         click.echo(f"  opening code: {demo.parts[0]} {demo.parts[1]}")
@@ -163,7 +164,7 @@ def print_rounds(rounds: list[DemoRound]) -> None:
 def print_logins(branch: Branch, passwords: dict[str, str]) -> None:
     members = roster.list_members(db.session, branch)
     committee = sum(1 for member in members if member.on_committee)
-    login = current_app.config["PUBLIC_URL"].rstrip("/") + "/auth/login"
+    login = public_url() + "/auth/login"
     click.echo(
         f"{branch.name} ({branch.slug}): {len(members)} members, {committee} on the committee"
     )

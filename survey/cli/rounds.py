@@ -18,6 +18,7 @@ from survey.cli.round_summary import (
 from survey.cli.support import reports_domain_errors
 from survey.config import secret_key_bytes
 from survey.extensions import db
+from survey.links import public_url
 from survey.models import Branch, Member, Round, User
 from survey.rounds import drafts, invitations, lifecycle, opening, showing
 from survey.rounds.clock import parse_deadline, utcnow
@@ -141,7 +142,7 @@ def invitations_command(round_id: str, fmt: str, only_new: bool) -> None:
     if round_.fingerprint is None or round_.state in ("draft", "opening"):
         raise click.ClickException("the round is not open yet: invitations exist once it opens")
     shown = _show(round_, showing.NEW if only_new else showing.ALL)
-    click.echo(showing.invitations_csv(round_, shown, current_app.config["PUBLIC_URL"]), nl=False)
+    click.echo(showing.invitations_csv(round_, shown, public_url()), nl=False)
 
 
 def _show(round_: Round, which: str) -> list[showing.ShownCode]:
@@ -230,7 +231,7 @@ def add_participant_command(round_id: str, member: str) -> None:
 def _print_one(round_: Round, invitation_id: str) -> None:
     """A new invitation's ``name,link,code``: its first showing (its hand-out)."""
     (shown,) = _show(round_, invitation_id)
-    link = invitations.invitation_link(current_app.config["PUBLIC_URL"], round_, shown.code)
+    link = invitations.invitation_link(public_url(), round_, shown.code)
     click.echo(f"{shown.invitation.member.name},{link},{shown.code}")
 
 

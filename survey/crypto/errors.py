@@ -70,12 +70,23 @@ class OpeningCodeTypo(OpeningCodeError, MalformedInput):
     """A typed part that cannot be a part we issued: bad length, character, or check character.
 
     Detected from the text alone, before any Argon2id work. ``part_number`` is the number the text
-    claims (1 or 2) or ``None`` when even that could not be read.
+    claims (1 or 2) or ``None`` when even that could not be read. ``kind`` says which check failed
+    (``empty``, ``number``, ``character``, ``length``, ``check``, ``type``) so that pages can say it
+    in the reader's language; ``length`` is the number of characters typed.
     """
 
-    def __init__(self, message: str, part_number: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        part_number: int | None = None,
+        *,
+        kind: str = "check",
+        length: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.part_number = part_number
+        self.kind = kind
+        self.length = length
 
 
 class SamePartTwice(OpeningCodeError):

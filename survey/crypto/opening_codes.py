@@ -111,22 +111,28 @@ def parse_part(text: str) -> OpeningPart:
     Never raises anything else, whatever the input: this is fed raw form and stdin text.
     """
     if not isinstance(text, str):
-        raise OpeningCodeTypo("an opening-code part must be text")
+        raise OpeningCodeTypo("an opening-code part must be text", kind="type")
     compact = _IGNORED.sub("", text).upper()
     if not compact:
-        raise OpeningCodeTypo(f"opening-code part is empty; expected {PART_LENGTH} characters")
+        raise OpeningCodeTypo(
+            f"opening-code part is empty; expected {PART_LENGTH} characters", kind="empty"
+        )
     number = 1 if compact[:1] in ("1", "I", "L") else 2 if compact[:1] == "2" else None
     label = f"part {number}" if number else "opening-code part"
     if number is None:
-        raise OpeningCodeTypo(f"{label}: the first character must be the part number, 1 or 2")
+        raise OpeningCodeTypo(
+            f"{label}: the first character must be the part number, 1 or 2", kind="number"
+        )
     bad = sorted({c for c in compact if c not in _VALUES})
     if bad:
         shown = ", ".join(repr(c) for c in bad[:3])
-        raise OpeningCodeTypo(f"{label}: {shown} cannot appear in a part", number)
+        raise OpeningCodeTypo(f"{label}: {shown} cannot appear in a part", number, kind="character")
     if len(compact) != PART_LENGTH:
         raise OpeningCodeTypo(
             f"{label}: expected {PART_LENGTH} characters (4 groups of 4), got {len(compact)}",
             number,
+            kind="length",
+            length=len(compact),
         )
     values = [_VALUES[c] for c in compact]
     if _weighted_sum(values) != 0:

@@ -1,14 +1,16 @@
 """All models, imported here so the metadata is complete wherever it is used."""
 
-from survey.models.accounts import ROLES, Branch, User
+from survey.models.accounts import FINAL_MODES, ROLES, Branch, User, superior_branches
 from survey.models.answers import SealedAnswer, SpentToken
 from survey.models.base import Base, random_id
 from survey.models.roster import CATEGORIES, POSTS, CommitteePost, Member
 from survey.models.rounds import Invitation, Round, RoundEvent, Section
 from survey.models.summary import OpinionItem, Theme
+from survey.models.topics import Topic, TopicResponse, TopicVersion
 
 __all__ = [
     "CATEGORIES",
+    "FINAL_MODES",
     "POSTS",
     "ROLES",
     "Base",
@@ -23,6 +25,10 @@ __all__ = [
     "Section",
     "SpentToken",
     "Theme",
+    "Topic",
+    "TopicResponse",
+    "TopicVersion",
     "User",
     "random_id",
+    "superior_branches",
 ]

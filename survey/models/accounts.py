@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, random_id
 
-ROLES = ("admin", "secretary", "committee")
+ROLES = ("admin", "secretary", "committee", "superior")
+# How a version of the topics may be finalised: with no objection at all (the default), or with
+# every objection answered by an explanation (说明), which the export then says.
+FINAL_MODES = ("strict", "explained")
 
 
 class Branch(Base):
@@ -19,8 +22,21 @@ class Branch(Base):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=random_id)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Meeting topics go to the superior Party organisation, whose approval finalising needs.
+    topics_reported: Mapped[bool] = mapped_column(Boolean, default=False)
+    topics_final_mode: Mapped[str] = mapped_column(String(10), default="strict")
 
     users: Mapped[list[User]] = relationship(back_populates="branch")
+
+
+# A superior account (上级党组织) is bound to one or more branches (a county bureau's Party
+# committee over its stations).
+superior_branches = Table(
+    "superior_branches",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id"), primary_key=True),
+    Column("branch_id", ForeignKey("branches.id"), primary_key=True),
+)
 
 
 class User(Base):
@@ -42,6 +58,8 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
 
     branch: Mapped[Branch | None] = relationship(back_populates="users")
+    # For a superior account: the branches whose reported topics it reads and answers.
+    supervised: Mapped[list[Branch]] = relationship(secondary=superior_branches)
 
     @property
     def roles(self) -> frozenset[str]:

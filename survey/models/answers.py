@@ -6,7 +6,7 @@ storage keeps no arrival order (DESIGN.md section 3).
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, LargeBinary
+from sqlalchemy import ForeignKey, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.models.base import Base
@@ -25,10 +25,19 @@ class SealedAnswer(Base):
 
 
 class SpentToken(Base):
-    """A spent token, keyed by SHA-256(input_msg), which is also the receipt."""
+    """A spent token, keyed by SHA-256(input_msg), which is also the receipt.
+
+    The hash of the sealed bytes is UNIQUE per round: the same sealed answer is accepted once,
+    so nobody can mark one person's answer by replaying it under other tokens (DESIGN.md
+    section 3, "Marking by replay"). The constraint decides, so two racing replays cannot both
+    pass. NULLs (after unseal or discard) never collide.
+    """
 
     __tablename__ = "spent_tokens"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        UniqueConstraint("round_id", "sealed_hash", name="uq_spent_tokens_round_sealed_hash"),
+        {"sqlite_with_rowid": False},
+    )
 
     spent_key: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)

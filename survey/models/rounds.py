@@ -35,6 +35,9 @@ ROUND_STATES = (
     "discarded",
 )
 SECTION_KINDS = ("team", "member", "other")
+# An answer round collects opinions; a consultation collects responses to one published version
+# of the meeting topics (DESIGN.md section 6, "Consultations") with the same machinery.
+ROUND_KINDS = ("answers", "consultation")
 DEFAULT_MIN_ANSWERS = 5
 LOWEST_MIN_ANSWERS = 3
 
@@ -53,6 +56,10 @@ class Round(Base):
     deadline: Mapped[datetime | None] = mapped_column(DateTime)
     min_answers: Mapped[int] = mapped_column(Integer, default=DEFAULT_MIN_ANSWERS)
     state: Mapped[str] = mapped_column(String(20), default="draft")
+    kind: Mapped[str] = mapped_column(String(20), default="answers")
+    # A consultation belongs to its answer round and to one version of the topics.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
     custodian1_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     custodian2_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -82,6 +89,7 @@ class Round(Base):
     storage_rewrite_pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
     branch: Mapped[Branch] = relationship()
+    parent: Mapped[Round | None] = relationship(remote_side=[id])
     custodian1: Mapped[User | None] = relationship(foreign_keys=[custodian1_id])
     custodian2: Mapped[User | None] = relationship(foreign_keys=[custodian2_id])
     sections: Mapped[list[Section]] = relationship(

@@ -20,6 +20,7 @@ from survey.crypto.errors import CryptoError, InvalidSignature, MalformedInput, 
 from survey.errors import DomainError
 from survey.models import Invitation, Round, SealedAnswer, SpentToken
 from survey.rounds.errors import (
+    AnswerDuplicate,
     BadSignature,
     InvitationReissued,
     InvitationUsed,
@@ -185,8 +186,10 @@ def _check_answer_shape(round_: Round, token: bytes, signature: bytes, sealed: b
 def _spend_and_store(session: Session, round_: Round, token: bytes, sealed: bytes) -> str:
     """Spend ``SHA-256(input_msg)`` under its UNIQUE key and store the answer, atomically.
 
-    The UNIQUE key decides: a token already spent (found by ``identical_retry`` or raced by a
-    concurrent request) fails the insert, and the savepoint leaves nothing of this attempt.
+    Two UNIQUE constraints decide, so racing requests cannot both pass: the spent key (a token
+    already spent, by this very answer or another) and the sealed-bytes hash per round (the same
+    sealed answer under another token: a replay). The savepoint leaves nothing of a refused
+    attempt. The refusal is worked out afterwards, in the order of DESIGN.md section 6.
     """
     spent_key = tokens.spent_key(token)
     sealed_hash = hashlib.sha256(sealed).digest()
@@ -203,9 +206,15 @@ def _spend_and_store(session: Session, round_: Round, token: bytes, sealed: byte
                 )
             )
     except IntegrityError:
-        # Spent already: by this very answer (an identical retry gets its receipt) or another.
-        spent = session.get(SpentToken, spent_key, populate_existing=True)
-        if spent is not None and spent.sealed_hash == sealed_hash:
-            return spent_key.hex()
-        raise TokenSpent() from None
+        _refuse_stored(session, spent_key, sealed_hash)
     return spent_key.hex()
+
+
+def _refuse_stored(session: Session, spent_key: bytes, sealed_hash: bytes) -> None:
+    """After a UNIQUE violation: return for an identical retry, else token_spent or duplicate."""
+    spent = session.get(SpentToken, spent_key, populate_existing=True)
+    if spent is None:
+        raise AnswerDuplicate() from None
+    if spent.sealed_hash is not None and secrets.compare_digest(spent.sealed_hash, sealed_hash):
+        return
+    raise TokenSpent() from None

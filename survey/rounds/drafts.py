@@ -19,6 +19,7 @@ from survey.rounds.labels import OTHER_SECTION_TITLE, TEAM_SECTION_TITLE, member
 from survey.rounds.log import log_event
 
 MAX_TITLE = 200
+MAX_INTRO = 4000
 MAX_SECTIONS = 30
 
 
@@ -59,9 +60,7 @@ def default_sections(session: Session, branch: Branch) -> list[Section]:
         title = member_section_title(member.post_names, member.name)
         sections.append(Section(kind="member", title=title, member=member))
     sections.append(Section(kind="other", title=OTHER_SECTION_TITLE))
-    for position, section in enumerate(sections):
-        section.position = position
-    return sections
+    return _numbered(sections)
 
 
 def check_settings(settings: DraftSettings, branch: Branch, custodian1: User | None) -> None:
@@ -99,14 +98,35 @@ def create_round(
 
 
 def copy_round(session: Session, source: Round, creator: User, *, now: datetime) -> Round:
-    """A new draft with last round's settings; participants and sections follow today's roster."""
+    """A new draft with last round's settings and form; participants follow today's roster.
+
+    Sections the secretary wrote or renamed are kept in their order; the sections about each
+    committee member are made again from today's committee, where the first of them stood.
+    """
     settings = DraftSettings(
         title=source.title,
         intro=source.intro,
         min_answers=source.min_answers,
         custodian2=source.custodian2 if source.custodian2_id != creator.id else None,
     )
-    return create_round(session, source.branch, creator, settings, now=now)
+    round_ = create_round(session, source.branch, creator, settings, now=now)
+    today = [s for s in round_.sections if s.kind == "member"]
+    sections: list[Section] = []
+    for section in source.sections:
+        if section.kind != "member":
+            sections.append(Section(kind=section.kind, title=section.title))
+        elif today:
+            sections.extend(today)
+            today = []
+    round_.sections = _numbered(sections or round_.sections)
+    session.flush()
+    return round_
+
+
+def _numbered(sections: list[Section]) -> list[Section]:
+    for position, section in enumerate(sections):
+        section.position = position
+    return sections
 
 
 def update_draft(session: Session, round_: Round, settings: DraftSettings) -> Round:
@@ -126,6 +146,10 @@ def _apply(round_: Round, settings: DraftSettings) -> None:
 
 
 def require_draft(round_: Round) -> None:
+    if round_.kind == "consultation":
+        raise WrongState(
+            _("A consultation takes its participants, custodians and minimum from its round.")
+        )
     if round_.state != "draft":
         raise WrongState(_("Participants, sections and the minimum are frozen once a round opens."))
 
@@ -147,25 +171,90 @@ def set_participants(session: Session, round_: Round, members: Iterable[Member])
     return round_
 
 
-def save_sections(session: Session, round_: Round, titles: dict[str, str], new_title: str) -> Round:
-    """Rename sections by key (an empty title removes one) and optionally add one at the end."""
+def save_sections(
+    session: Session,
+    round_: Round,
+    titles: dict[str, str],
+    new_title: str,
+    *,
+    order: list[str] | None = None,
+    move: tuple[str, int] | None = None,
+) -> Round:
+    """Order sections by key, rename them (an empty title removes one), optionally add one at
+    the end, then move one section up (-1) or down (+1)."""
     require_draft(round_)
-    for section in list(round_.sections):
-        if section.key in titles:
-            title = titles[section.key].strip()
-            if not title:
-                round_.sections.remove(section)
-            else:
-                section.title = title[:MAX_TITLE]
+    by_key = {s.key: s for s in round_.sections}
+    listed = order or []
+    if len(set(listed)) != len(listed) or not set(listed) <= by_key.keys():
+        raise InvalidRoundSettings(_("The form's sections changed meanwhile: reload the page."))
+    if move is not None and (move[0] not in by_key or move[1] not in (-1, 1)):
+        raise InvalidRoundSettings(_("The form's sections changed meanwhile: reload the page."))
+    sections = [by_key[key] for key in listed]
+    sections += [s for s in round_.sections if s.key not in listed]
+    kept = []
+    for section in sections:
+        title = titles.get(section.key, section.title).strip()
+        if title:
+            section.title = title[:MAX_TITLE]
+            kept.append(section)
     if new_title.strip():
-        if len(round_.sections) >= MAX_SECTIONS:
+        if len(kept) >= MAX_SECTIONS:
             raise InvalidRoundSettings(_("A form has at most %(n)d sections.", n=MAX_SECTIONS))
-        position = max((s.position for s in round_.sections), default=-1) + 1
-        round_.sections.append(
-            Section(kind="team", title=new_title.strip()[:MAX_TITLE], position=position)
-        )
-    if not round_.sections:
+        kept.append(Section(kind="team", title=new_title.strip()[:MAX_TITLE]))
+    if not kept:
         raise InvalidRoundSettings(_("A form needs at least one section."))
+    if move is not None and move[0] in {s.key for s in kept}:
+        here = next(i for i, s in enumerate(kept) if s.key == move[0])
+        there = min(max(here + move[1], 0), len(kept) - 1)
+        kept[here], kept[there] = kept[there], kept[here]
+    round_.sections = _numbered(kept)
+    session.flush()
+    return round_
+
+
+@dataclass(frozen=True)
+class DraftEdit:
+    """Everything the draft page sends at once: one save keeps every edit."""
+
+    settings: DraftSettings
+    member_ids: list[str]
+    titles: dict[str, str]
+    order: list[str]
+    new_title: str = ""
+    move: tuple[str, int] | None = None
+
+
+def save_draft(session: Session, round_: Round, edit: DraftEdit) -> Round:
+    """Settings, participants and sections together, or nothing when any of them is refused."""
+    require_draft(round_)
+    check_settings(edit.settings, round_.branch, round_.custodian1)
+    chosen = set(edit.member_ids)
+    members = session.scalars(
+        select(Member).where(Member.public_id.in_(chosen), Member.branch_id == round_.branch_id)
+    ).all()
+    if len(members) != len(chosen):
+        raise InvalidRoundSettings(_("Participants must be active members of this branch."))
+    _apply(round_, edit.settings)
+    set_participants(session, round_, members)
+    return save_sections(
+        session, round_, edit.titles, edit.new_title, order=edit.order, move=edit.move
+    )
+
+
+def edit_intro(
+    session: Session, round_: Round, actor: User | None, intro: str, *, now: datetime
+) -> Round:
+    """The text for officers stays editable after opening (a deadline it names may move); it is
+    not part of the keys or the fingerprint. Each change is logged with the text before it."""
+    if round_.state not in ("opening", "collecting"):
+        raise WrongState(_("The text for officers can be changed only until the round closes."))
+    intro = intro.strip()
+    if len(intro) > MAX_INTRO:
+        raise InvalidRoundSettings(_("The text has at most %(n)d characters.", n=MAX_INTRO))
+    if intro == round_.intro:
+        return round_
+    log_event(session, round_, "intro_changed", actor=actor, now=now, previous=round_.intro)
+    round_.intro = intro
     session.flush()
     return round_
 

@@ -74,6 +74,15 @@ class TokenSpent(Conflict):
         return str(_l("An answer was already sent with this token."))
 
 
+class AnswerDuplicate(Conflict):
+    """These sealed bytes were already stored under another token (a replay, DESIGN.md §3)."""
+
+    code = "answer_duplicate"
+
+    def default_message(self) -> str:
+        return str(_l("This exact answer was already received; it is accepted only once."))
+
+
 class WrongState(Conflict):
     """The round is not in a state that allows this."""
 

@@ -15,6 +15,7 @@ EVENT_KINDS = (
     "custodian_confirmed",
     "opened",
     "deadline_extended",
+    "intro_changed",
     "participant_added",
     "invitation_reissued",
     "codes_handed_out",
@@ -25,6 +26,13 @@ EVENT_KINDS = (
     "storage_rewritten",
     "summary_edited",
     "item_added",
+    "topics_drafted",
+    "topics_published",
+    "objection_disposed",
+    "response_redacted",
+    "topics_reported",
+    "superior_replied",
+    "topics_finalised",
 )
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from survey.crypto import blindrsa, keywrap, opening, seal
-from survey.crypto.errors import OpeningCodeError
+from survey.crypto.errors import OpeningCodeError, OpeningCodeTypo
 from survey.models import Round, User
 from survey.rounds.clock import local_today, utcnow
 from survey.rounds.errors import InvalidRoundSettings, NotAllowed, WrongState
@@ -115,8 +115,9 @@ def open_round_at_once(
 def _start_collecting(session: Session, round_: Round, user: User, *, now: datetime) -> None:
     """Collecting starts: who holds a committee post is recorded now and never read again from
     the roster, so a later roster edit cannot lower the number needed to unseal."""
-    for invitation in round_.invitations:
-        invitation.on_committee = committee_post_now(invitation.member)
+    if round_.kind != "consultation":  # a consultation keeps what its round recorded
+        for invitation in round_.invitations:
+            invitation.on_committee = committee_post_now(invitation.member)
     round_.state = "collecting"
     round_.opened_on = local_today(now)
     round_.pending_opening = None
@@ -141,7 +142,7 @@ def _check_ready(round_: Round) -> None:
     """A round that could never be unsealed, or has no second lock, must not open."""
     if round_.custodian2 is None:
         raise InvalidRoundSettings(_("Choose the second custodian before opening."))
-    if not round_.sections:
+    if not round_.sections and round_.kind != "consultation":
         raise InvalidRoundSettings(_("The form has no sections."))
     if round_.deadline is not None and round_.deadline <= utcnow():
         raise InvalidRoundSettings(_("The deadline has already passed."))
@@ -170,13 +171,33 @@ def current_params() -> opening.Argon2Params:
 
 
 def opening_error_message(error: OpeningCodeError) -> str:
-    """A clear sentence for a mistyped or wrong part."""
-    from survey.crypto.errors import OpeningCodeTypo, WrongOpeningCode
+    """A clear sentence for a mistyped or wrong part, wholly in the reader's language."""
+    from survey.crypto.errors import SamePartTwice, WrongOpeningCode
 
     if isinstance(error, OpeningCodeTypo):
-        return _("That part is mistyped (%(why)s). Check each group and try again.", why=str(error))
+        return _(
+            "That part is mistyped: %(why)s Check each group and try again.", why=typo_reason(error)
+        )
     if isinstance(error, WrongOpeningCode):
         if error.part_number is None:
             return _("The two parts do not open this round.")
         return _("Part %(n)d does not open this round.", n=error.part_number)
-    return _("That part cannot be used: %(why)s", why=str(error))
+    if isinstance(error, SamePartTwice):
+        return _("The same part was typed twice; both custodians' parts are needed.")
+    return _("That is not the part this step needs: check its first character, 1 or 2.")
+
+
+def typo_reason(error: OpeningCodeTypo) -> str:
+    """Which check a mistyped part failed, as a sentence."""
+    if error.kind == "empty":
+        return _("nothing was typed.")
+    if error.kind == "number":
+        return _("a part starts with its number, 1 or 2.")
+    if error.kind == "character":
+        return _("it holds a character that never appears in a part.")
+    if error.kind == "length":
+        return _(
+            "a part has 16 characters in four groups of four; %(n)d were typed.",
+            n=error.length or 0,
+        )
+    return _("a character is wrong, missing or swapped.")

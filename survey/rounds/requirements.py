@@ -15,8 +15,11 @@ def current_invitations(round_: Round) -> list[Invitation]:
 
 
 def holds_committee_post(round_: Round, invitation: Invitation) -> bool:
-    """The participant's committee post as recorded at open; today's roster for a draft."""
-    if round_.state in NOT_YET_OPEN:
+    """The participant's committee post as recorded at open; today's roster for a draft.
+
+    A consultation copies what its answer round recorded, so its minimum is the same.
+    """
+    if round_.state in NOT_YET_OPEN and round_.kind != "consultation":
         return bool(invitation.member.posts)
     return invitation.on_committee
 

@@ -68,13 +68,17 @@ class RewriteReport:
 def mark_for_rewrite(session: Session, round_: Round) -> None:
     """In the unseal or discard transaction: one transaction id on every row of the round.
 
-    Rows that refer to the round are rewritten in place, so on PostgreSQL their ``xmin`` is this
-    transaction's and no longer the order in which invitations were used or answers arrived.
+    Every row that refers to the round (any column with a foreign key to ``rounds.id``) is
+    rewritten in place, so on PostgreSQL its ``xmin`` is this transaction's and no longer says
+    in which order invitations were used or answers arrived.
     """
+    rounds_id = Round.__table__.c.id
     for table in Base.metadata.sorted_tables:
-        column = table.columns.get("round_id")
-        if column is not None:
-            session.execute(update(table).where(column == round_.id).values({column.name: column}))
+        for column in table.columns:
+            if any(key.column is rounds_id for key in column.foreign_keys):
+                session.execute(
+                    update(table).where(column == round_.id).values({column.name: column})
+                )
     round_.storage_rewrite_pending = True
     session.flush()
 

@@ -112,6 +112,11 @@ def unseal_round(
     """Open every answer with both parts, store shuffled items, wipe the sealed data."""
     check_can_unseal(round_)
     key = unwrap_key(round_, part_a, part_b)
+    if round_.kind == "consultation":
+        # Responses to topics: the same checks, wipe and rewrite, a different plaintext.
+        from survey.topics.responses import unseal_consultation
+
+        return unseal_consultation(session, round_, key, now=now, actor=actor)
     answers, unreadable = open_answers(session, round_, key)
     needed = required_answers(round_)
     if len(answers) < needed:
@@ -135,7 +140,7 @@ def unseal_round(
     themes = group_round(session, round_)
     report = UnsealReport(len(answers), unreadable, unknown, items, themes)
     log_event(session, round_, "unsealed", actor=actor, now=now, **report.__dict__)
-    mark_for_rewrite(session, round_)
+    session.flush()
     kill_point("unseal:before-commit")
     return report
 
@@ -263,7 +268,11 @@ def write_shuffled_items(session: Session, round_: Round, placed: list[tuple[Sec
 
 
 def wipe_sealed_data(session: Session, round_: Round) -> None:
-    """Delete the sealed rows, drop the retry hashes (receipts stay), wipe the wrapped key."""
+    """Delete the sealed rows, drop the retry hashes (receipts stay), wipe the wrapped key.
+
+    Also gives every row of the round this transaction's id and flags the round for the storage
+    rewrite that follows the commit (survey/rounds/storage.py).
+    """
     session.execute(delete(SealedAnswer).where(SealedAnswer.round_id == round_.id))
     # Every row is rewritten, not only those with a hash, so that on PostgreSQL all of them
     # carry the same transaction id afterwards.
@@ -272,3 +281,4 @@ def wipe_sealed_data(session: Session, round_: Round) -> None:
     )
     round_.seal_key_wrapped = None
     round_.pending_opening = None
+    mark_for_rewrite(session, round_)

@@ -8,11 +8,12 @@ cross-site link can show one (DESIGN.md section 3, "Stuffing"; survey/rounds/sho
 from __future__ import annotations
 
 import segno
-from flask import Response, abort, current_app, render_template
+from flask import Response, abort, render_template
 from markupsafe import Markup
 
 from survey.auth.decorators import roles_required
 from survey.extensions import db
+from survey.links import public_url
 from survey.models import Round
 from survey.rounds.clock import utcnow
 from survey.rounds.invitations import display_code, fingerprint_groups, invitation_link
@@ -61,15 +62,15 @@ def _slip(round_: Round, shown: ShownCode, public_url: str) -> dict[str, object]
 def slips(round_id: str) -> Response:
     """A4 pages of eight slips: those not handed out yet, everyone again, or one person."""
     round_, shown = _shown(round_id, "slips")
-    public_url = current_app.config["PUBLIC_URL"]
-    slips = [_slip(round_, s, public_url) for s in shown]
+    base = public_url()
+    slips = [_slip(round_, s, base) for s in shown]
     pages = [slips[i : i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)]
     html = render_template(
         "secretary/slips.html",
         round=round_,
         pages=pages,
         # Typing a code by hand needs the round too: the page reads it from this fragment.
-        address=public_url.rstrip("/") + "/i#r=" + round_.public_id,
+        address=base + "/i#r=" + round_.public_id,
         fingerprint=fingerprint_groups(round_.fingerprint),
     )
     return Response(html, headers=NO_STORE)
@@ -79,7 +80,7 @@ def slips(round_id: str) -> Response:
 @roles_required("secretary")
 def invitations_download(round_id: str) -> Response:
     round_, shown = _shown(round_id, "csv")
-    body = invitations_csv(round_, shown, current_app.config["PUBLIC_URL"], bom=True)
+    body = invitations_csv(round_, shown, public_url(), bom=True)
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
@@ -95,12 +96,12 @@ def invitations_download(round_id: str) -> Response:
 def messages(round_id: str) -> Response:
     """One message per person to paste into WeChat, each with a copy button."""
     round_, shown = _shown(round_id, "messages")
-    public_url = current_app.config["PUBLIC_URL"]
+    base = public_url()
     rows = [
         {
             "name": s.invitation.member.name,
             "note": s.invitation.member.note,
-            "link": invitation_link(public_url, round_, s.code),
+            "link": invitation_link(base, round_, s.code),
             "code": display_code(s.code),
         }
         for s in shown

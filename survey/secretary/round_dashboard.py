@@ -16,11 +16,17 @@ from survey.errors import InvalidInput
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Invitation, Member, Round
-from survey.rounds import invitations, lifecycle, storage
+from survey.rounds import drafts, invitations, lifecycle
 from survey.rounds.clock import to_local, utcnow
 from survey.rounds.requirements import current_invitations, required_answers
 from survey.secretary.blueprint import bp
-from survey.secretary.round_forms import AddParticipantForm, ExtendForm, ReissueForm, ShowCodesForm
+from survey.secretary.round_forms import (
+    AddParticipantForm,
+    ExtendForm,
+    IntroForm,
+    ReissueForm,
+    ShowCodesForm,
+)
 from survey.secretary.round_support import (
     app_secret,
     branch_round,
@@ -58,6 +64,7 @@ def dashboard_page(round_: Round) -> str:
         reissue_form=ReissueForm(),
         add_form=add_form,
         extend_form=extend_form,
+        intro_form=IntroForm(intro=round_.intro),
         form=EmptyForm(),
     )
 
@@ -163,50 +170,19 @@ def extend(round_id: str) -> Response:
     return _back(round_id)
 
 
-@bp.post("/rounds/<round_id>/close")
+@bp.post("/rounds/<round_id>/intro")
 @roles_required("secretary")
-def close(round_id: str) -> Response:
+def edit_intro(round_id: str) -> Response:
     round_ = branch_round(round_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    if not refused(lifecycle.close_round, db.session, round_, signed_in(), now=utcnow()):
+    form = IntroForm()
+    if not form.validate_on_submit():
+        raise InvalidInput(_("The text has at most %(n)d characters.", n=drafts.MAX_INTRO))
+    if not refused(
+        drafts.edit_intro, db.session, round_, signed_in(), form.intro.data or "", now=utcnow()
+    ):
         db.session.commit()
-        flash(
-            _("The round is closed. Its token key was destroyed; no more answers can arrive."),
-            "success",
-        )
-    return _back(round_id)
-
-
-@bp.post("/rounds/<round_id>/discard")
-@roles_required("secretary")
-def discard(round_id: str) -> Response:
-    round_ = branch_round(round_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    if not refused(lifecycle.discard_round, db.session, round_, signed_in(), now=utcnow()):
-        db.session.commit()
-        if storage_rewritten():
-            flash(_("The round was discarded and its sealed answers wiped."), "success")
-    return _back(round_id)
-
-
-def storage_rewritten() -> bool:
-    """Rewrite the storage after the discard (survey/rounds/storage.py); False when it failed."""
-    try:
-        storage.rewrite_if_enabled(db.session, db.engine, current_app.config)
-    except storage.StorageNotRewritten as error:
-        current_app.logger.error("storage not rewritten after discard: %s", error)
-        flash(
-            _(
-                "The round was discarded, but the database storage could not be rewritten yet,"
-                " so traces of its sealed answers may remain in the database files. Use"
-                " “Rewrite the storage now” on the round's summary page in a moment."
-            ),
-            "error",
-        )
-        return False
-    return True
+        flash(_("The text for officers was changed; the change is in the round log."), "success")
+    return _back(round_id, "#intro")
 
 
 @bp.get("/rounds/<round_id>/log")

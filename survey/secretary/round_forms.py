@@ -33,12 +33,13 @@ class RoundSettingsForm(FlaskForm):
         description=_l("Local time. Without a deadline the round stays open until you close it."),
     )
     min_answers = IntegerField(
-        _l("Minimum number of answers (k)"),
+        _l("Answers needed before anyone may read them"),
         default=DEFAULT_MIN_ANSWERS,
         validators=[InputRequired(), NumberRange(min=LOWEST_MIN_ANSWERS, max=1000)],
         description=_l(
-            "Unsealing needs k answers plus one per committee member among the participants,"
-            " so that no answer can be pinned on one person."
+            "The answers can be opened only when at least this many arrived, plus one for each"
+            " committee member taking part, so that no answer can be traced to one person."
+            " Never below 3."
         ),
     )
     custodian2 = SelectField(
@@ -51,15 +52,26 @@ class RoundSettingsForm(FlaskForm):
     )
 
 
-class ParticipantsForm(FlaskForm):
+class DraftForm(RoundSettingsForm):
+    """The whole draft page: settings, participants and sections (``title-<key>`` fields, in
+    the order of the ``order`` fields); one save keeps every edit."""
+
     # Which members exist is the service's question, not the form's.
     members = MultiCheckboxField(_l("Participants"), coerce=str, validate_choice=False)
-
-
-class SectionsForm(FlaskForm):
-    """Section titles come as ``title-<key>`` fields; ``new_title`` adds one."""
-
     new_title = StringField(_l("Add a section"), validators=[Length(max=200)])
+
+
+class IntroForm(FlaskForm):
+    """The text for officers, which stays editable while the round collects."""
+
+    intro = TextAreaField(
+        _l("Text for officers"),
+        validators=[Length(max=4000)],
+        description=_l(
+            "Shown at the top of the answer page. If it names the deadline, change it here"
+            " when you extend the deadline. Every change is written to the round log."
+        ),
+    )
 
 
 class ConfirmPartForm(FlaskForm):

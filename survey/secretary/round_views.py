@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,14 +19,15 @@ from survey.rounds.clock import utcnow
 from survey.rounds.labels import POST_LABELS_ZH
 from survey.rounds.requirements import required_answers
 from survey.secretary.blueprint import bp
-from survey.secretary.round_forms import ParticipantsForm, RoundSettingsForm, SectionsForm
+from survey.secretary.round_forms import DraftForm, RoundSettingsForm
 from survey.secretary.round_support import (
     branch_round,
     local_to_utc,
-    refused,
     signed_in,
     utc_to_local,
 )
+
+F = TypeVar("F", bound=RoundSettingsForm)
 
 
 def _custodian_choices(user: User) -> list[tuple[str, str]]:
@@ -36,8 +39,10 @@ def _custodian_choices(user: User) -> list[tuple[str, str]]:
     return [(u.public_id, u.label) for u in others if u.has_role("committee")]
 
 
-def _settings_form(user: User, round_: Round | None = None) -> RoundSettingsForm:
-    form = RoundSettingsForm(obj=round_) if round_ else RoundSettingsForm()
+def _settings_form(
+    user: User, round_: Round | None = None, form_class: type[F] = RoundSettingsForm
+) -> F:
+    form = form_class(obj=round_) if round_ else form_class()
     form.custodian2.choices = [("", _("Choose…")), *_custodian_choices(user)]
     if round_ is not None and request.method == "GET":
         form.deadline.data = utc_to_local(round_.deadline)
@@ -75,7 +80,7 @@ def new_round() -> str | Response:
     user = signed_in()
     if user.branch is None:
         abort(403)
-    form = _settings_form(user)
+    form: RoundSettingsForm = _settings_form(user)
     if form.validate_on_submit():
         settings = _settings_from(form)
         round_ = attempt(
@@ -105,30 +110,43 @@ def copy_round(round_id: str) -> Response:
 def round(round_id: str) -> str:
     round_ = branch_round(round_id)
     if round_.state == "draft":
-        return _draft_page(round_, _settings_form(signed_in(), round_))
+        return _draft_page(round_, _settings_form(signed_in(), round_, DraftForm))
     from survey.secretary.round_dashboard import dashboard_page
 
     return dashboard_page(round_)
 
 
-def _draft_page(round_: Round, settings_form: RoundSettingsForm) -> str:
+def _draft_page(round_: Round, form: DraftForm, *, posted: bool = False) -> str:
+    """The draft in one form; after a refusal it shows what was sent, so no edit is lost."""
     members = db.session.scalars(
         select(Member)
         .where(Member.branch_id == round_.branch_id, Member.active.is_(True))
         .order_by(Member.name, Member.id)
     ).all()
-    participants = ParticipantsForm()
-    participants.members.choices = [(m.public_id, _member_label(m)) for m in members]
-    participants.members.data = [i.member.public_id for i in round_.invitations]
+    form.members.choices = [(m.public_id, _member_label(m)) for m in members]
+    if not posted:
+        form.members.data = [i.member.public_id for i in round_.invitations]
     return render_template(
         "secretary/round_draft.html",
         round=round_,
-        form=settings_form,
-        participants=participants,
-        sections=SectionsForm(),
+        form=form,
+        sections=_section_rows(round_, posted),
+        chosen=len(form.members.data or []),
         open_form=EmptyForm(),
         required=required_answers(round_),
     )
+
+
+def _section_rows(round_: Round, posted: bool) -> list[dict[str, str]]:
+    """The sections as stored, or (after a refusal) in the order and with the titles sent."""
+    stored = [{"key": s.key, "title": s.title} for s in round_.sections]
+    if not posted:
+        return stored
+    known = {row["key"] for row in stored}
+    keys = [k for k in request.form.getlist("order") if k in known]
+    keys += [row["key"] for row in stored if row["key"] not in keys]
+    titles = {row["key"]: row["title"] for row in stored}
+    return [{"key": k, "title": request.form.get("title-" + k, titles[k])} for k in keys]
 
 
 def _member_label(member: Member) -> str:
@@ -137,46 +155,7 @@ def _member_label(member: Member) -> str:
     return f"{member.name}（{extra}）" if extra else member.name
 
 
-@bp.post("/rounds/<round_id>/settings")
-@roles_required("secretary")
-def save_settings(round_id: str) -> str | Response:
-    round_ = branch_round(round_id)
-    form = _settings_form(signed_in(), round_)
-    if form.validate_on_submit() and attempt(
-        form, drafts.update_draft, db.session, round_, _settings_from(form)
-    ):
-        db.session.commit()
-        flash(_("Settings saved."), "success")
-        return redirect(url_for("secretary.round", round_id=round_id))
-    return _draft_page(round_, form)
-
-
-@bp.post("/rounds/<round_id>/participants")
-@roles_required("secretary")
-def save_participants(round_id: str) -> Response:
-    round_ = branch_round(round_id)
-    form = ParticipantsForm()
-    if not form.validate_on_submit():
-        abort(400)
-    chosen = request.form.getlist("members")
-    members = db.session.scalars(
-        select(Member).where(Member.public_id.in_(chosen), Member.branch_id == round_.branch_id)
-    ).all()
-    if len(members) != len(set(chosen)):
-        raise InvalidInput(_("Participants must be active members of this branch."))
-    if not refused(drafts.set_participants, db.session, round_, members):
-        db.session.commit()
-        flash(_("Participants saved: %(n)d.", n=len(members)), "success")
-    return redirect(url_for("secretary.round", round_id=round_id) + "#participants")
-
-
-@bp.post("/rounds/<round_id>/sections")
-@roles_required("secretary")
-def save_sections(round_id: str) -> Response:
-    round_ = branch_round(round_id)
-    form = SectionsForm()
-    if not form.validate_on_submit():
-        abort(400)
+def _draft_edit(form: DraftForm) -> drafts.DraftEdit:
     titles = {
         key.removeprefix("title-"): value
         for key, value in request.form.items()
@@ -184,7 +163,32 @@ def save_sections(round_id: str) -> Response:
     }
     if any(len(title) > drafts.MAX_TITLE for title in titles.values()):
         raise InvalidInput(_("A section title has at most %(n)d characters.", n=drafts.MAX_TITLE))
-    if not refused(drafts.save_sections, db.session, round_, titles, form.new_title.data or ""):
+    key, _sep, way = (request.form.get("move") or "").partition(":")
+    if key and way not in ("up", "down"):
+        raise InvalidInput(_("The form's sections changed meanwhile: reload the page."))
+    return drafts.DraftEdit(
+        settings=_settings_from(form),
+        member_ids=request.form.getlist("members"),
+        titles=titles,
+        order=request.form.getlist("order"),
+        new_title=form.new_title.data or "",
+        move=(key, -1 if way == "up" else 1) if key else None,
+    )
+
+
+@bp.post("/rounds/<round_id>/draft")
+@roles_required("secretary")
+def save_draft(round_id: str) -> str | Response:
+    """Settings, participants and sections are saved together by one button."""
+    round_ = branch_round(round_id)
+    drafts.require_draft(round_)
+    form = _settings_form(signed_in(), round_, DraftForm)
+    if form.validate_on_submit() and attempt(
+        form, drafts.save_draft, db.session, round_, _draft_edit(form)
+    ):
         db.session.commit()
-        flash(_("Form sections saved."), "success")
-    return redirect(url_for("secretary.round", round_id=round_id) + "#sections")
+        moved = bool(request.form.get("move"))
+        flash(_("Draft saved."), "success")
+        anchor = "#sections" if moved or form.new_title.data else ""
+        return redirect(url_for("secretary.round", round_id=round_id) + anchor)
+    return _draft_page(branch_round(round_id), form, posted=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from survey.secretary import (  # noqa: F401 - imported for their routes
     channel_views,
+    closing_views,
     invitation_views,
     opening_views,
     roster_views,

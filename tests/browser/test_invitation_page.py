@@ -125,7 +125,8 @@ def test_participants_see_who_takes_part_whether_used_and_after_close_who_used_i
     OfficerClient(live_server.app.test_client(), live.round_id).obtain_token(live.codes["李娜"])
     iphone_page.goto(live.link("李娜"))
     view(iphone_page, "v-invite")
-    assert iphone_page.locator("#iv-own").inner_text() == text_of(iphone_page, "status-used")
+    own = iphone_page.locator("#iv-own").inner_text()
+    assert own == text_of(iphone_page, "status-used-elsewhere")
     assert not iphone_page.locator("#iv-start").is_visible()
     screenshot(iphone_page, "invitation-page-used-in-her-place")
 

@@ -25,7 +25,7 @@ from survey.models import Branch, Member, Round, SealedAnswer, SpentToken, User
 from survey.rounds.clock import to_local, utcnow
 from survey.rounds.invitations import find_invitation, invitation_link, reissue_invitation
 from survey.rounds.lifecycle import close_round
-from tests.rounds_support import TEST_SECRET, codes_of, make_collecting_round
+from tests.rounds_support import TEST_SECRET, OfficerClient, codes_of, make_collecting_round
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +54,11 @@ class OpenRound:
 
 @pytest.fixture
 def open_round(live_server: Any) -> OpenRound:
+    return make_open_round(live_server)
+
+
+def make_open_round(live_server: Any) -> OpenRound:
+    """A collecting round of six members, deadline in a week, on the live server."""
     n = next(_numbers)
     with live_server.session() as session:
         branch = Branch(slug=f"officer-flow-{n}", name=f"第{n}派出所党支部")
@@ -333,6 +338,33 @@ def test_lost_answer_replies_then_retry_button_gets_the_same_receipt(
 # Refusals with clear messages
 
 
+def test_replayed_answer_is_refused_and_the_phone_says_so(
+    phone_page: Any, live_server: Any, open_round: OpenRound, shot: Callable[..., Any]
+) -> None:
+    """Someone copies the phone's sealed answer and sends it first under another token."""
+    page = phone_page
+    obtain_token(page, open_round, open_round.codes[1])
+    write_and_review(page)
+    page.context.set_offline(True)
+    page.click("#send")
+    view(page, "v-message")
+    body = json.loads(stored(page)[f"svy:{open_round.round_id}:pending-answer"]["body"])
+    thief = OfficerClient(live_server.app.test_client(), open_round.round_id)
+    token, signature = thief.obtain_token(open_round.codes[0])
+    stolen = thief.post(
+        "answers", {**thief.answer_body(token, signature, b""), "sealed": body["sealed"]}
+    )
+    assert stolen.status_code == 201
+    page.context.set_offline(False)  # back online, the page sends the stored request again
+    page.wait_for_function(
+        "t => document.getElementById('m-title').textContent === t",
+        arg=text_of(page, "answer-duplicate-title"),
+    )
+    assert page.locator("#m-body").inner_text() == text_of(page, "answer-duplicate")
+    shot(page, "refused")
+    assert len(open_sealed_answers(live_server, open_round)) == 1
+
+
 def test_same_invitation_in_a_second_browser(
     phone_page: Any, iphone_page: Any, open_round: OpenRound, shot: Callable[..., Any]
 ) -> None:
@@ -340,7 +372,7 @@ def test_same_invitation_in_a_second_browser(
     iphone_page.goto(open_round.link(open_round.codes[4]))
     view(iphone_page, "v-invite")
     own = iphone_page.locator("#iv-own").inner_text()
-    assert own == text_of(iphone_page, "status-used")
+    assert own == text_of(iphone_page, "status-used-elsewhere")
     assert not iphone_page.locator("#iv-start").is_visible()
     assert stored(iphone_page) == {}
     shot(iphone_page, "iphone15-refused")

@@ -45,7 +45,8 @@ def assigned_names(path: Path) -> list[str]:
 
 def test_defaults_apply(tmp_path: Path) -> None:
     app = build(tmp_path)
-    assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"
+    assert app.config["PUBLIC_URL"] is None, "pages take the address from their request"
+    assert app.config["LOCAL_URL"] == "http://127.0.0.1:5000"
     assert app.config["TIMEZONE"] == "Asia/Shanghai"
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -124,9 +124,11 @@ def test_two_step_opening_then_frozen(
     session.refresh(round_)
     assert round_.state == "collecting" and round_.fingerprint
     assert all(i.code_hash and i.code_sealed for i in round_.invitations)
-    assert (
-        as_secretary.post(f"/secretary/rounds/{round_id}/participants", data={}).status_code == 302
+    frozen = as_secretary.post(
+        f"/secretary/rounds/{round_id}/draft",
+        data={"title": "x", "min_answers": "5", "custodian2": committee_user.public_id},
     )
+    assert frozen.status_code == 409
     session.refresh(round_)
     assert len(round_.invitations) == 9, "participants are frozen once the round opens"
     kinds = [

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 16:30:45.714988
+Create Date: 2026-12-04 16:46:55.754252
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ def upgrade() -> None:
     sa.Column('public_id', sa.String(length=32), nullable=False),
     sa.Column('slug', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('topics_reported', sa.Boolean(), nullable=False),
+    sa.Column('topics_final_mode', sa.String(length=10), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_branches')),
     sa.UniqueConstraint('public_id', name=op.f('uq_branches_public_id')),
     sa.UniqueConstraint('slug', name=op.f('uq_branches_slug'))
@@ -78,6 +80,9 @@ def upgrade() -> None:
     sa.Column('deadline', sa.DateTime(), nullable=True),
     sa.Column('min_answers', sa.Integer(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=True),
     sa.Column('custodian1_id', sa.Integer(), nullable=True),
     sa.Column('custodian2_id', sa.Integer(), nullable=True),
     sa.Column('created_on', sa.Date(), nullable=False),
@@ -99,12 +104,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_rounds_branch_id_branches')),
     sa.ForeignKeyConstraint(['custodian1_id'], ['users.id'], name=op.f('fk_rounds_custodian1_id_users')),
     sa.ForeignKeyConstraint(['custodian2_id'], ['users.id'], name=op.f('fk_rounds_custodian2_id_users')),
+    sa.ForeignKeyConstraint(['parent_id'], ['rounds.id'], name=op.f('fk_rounds_parent_id_rounds')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rounds')),
     sa.UniqueConstraint('public_id', name=op.f('uq_rounds_public_id'))
     )
     with op.batch_alter_table('rounds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rounds_branch_id'), ['branch_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rounds_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('superior_branches',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('branch_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_superior_branches_branch_id_branches')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_superior_branches_user_id_users')),
+    sa.PrimaryKeyConstraint('user_id', 'branch_id', name=op.f('pk_superior_branches'))
+    )
     op.create_table('invitations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('public_id', sa.String(length=32), nullable=False),
@@ -175,10 +189,50 @@ def upgrade() -> None:
     sa.Column('sealed_hash', sa.LargeBinary(length=32), nullable=True),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_spent_tokens_round_id_rounds')),
     sa.PrimaryKeyConstraint('spent_key', name=op.f('pk_spent_tokens')),
+    sa.UniqueConstraint('round_id', 'sealed_hash', name='uq_spent_tokens_round_sealed_hash'),
     sqlite_with_rowid=False
     )
     with op.batch_alter_table('spent_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_spent_tokens_round_id'), ['round_id'], unique=False)
+
+    op.create_table('topic_responses',
+    sa.Column('id', sa.String(length=24), nullable=False),
+    sa.Column('consultation_id', sa.Integer(), nullable=False),
+    sa.Column('topic_key', sa.String(length=12), nullable=True),
+    sa.Column('stance', sa.String(length=10), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('redacted', sa.Boolean(), nullable=False),
+    sa.Column('disposition_kind', sa.String(length=20), nullable=True),
+    sa.Column('disposition_text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['consultation_id'], ['rounds.id'], name=op.f('fk_topic_responses_consultation_id_rounds')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_topic_responses')),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('topic_responses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_topic_responses_consultation_id'), ['consultation_id'], unique=False)
+
+    op.create_table('topic_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=32), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('published', sa.Boolean(), nullable=False),
+    sa.Column('consultation_id', sa.Integer(), nullable=True),
+    sa.Column('final_mode', sa.String(length=10), nullable=True),
+    sa.Column('reported', sa.Boolean(), nullable=False),
+    sa.Column('superior_decision', sa.String(length=10), nullable=True),
+    sa.Column('superior_text', sa.Text(), nullable=False),
+    sa.Column('superior_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['consultation_id'], ['rounds.id'], name=op.f('fk_topic_versions_consultation_id_rounds')),
+    sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_topic_versions_round_id_rounds')),
+    sa.ForeignKeyConstraint(['superior_id'], ['users.id'], name=op.f('fk_topic_versions_superior_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_topic_versions')),
+    sa.UniqueConstraint('consultation_id', name=op.f('uq_topic_versions_consultation_id')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_topic_versions_public_id')),
+    sa.UniqueConstraint('round_id', 'number', name=op.f('uq_topic_versions_round_id'))
+    )
+    with op.batch_alter_table('topic_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_topic_versions_round_id'), ['round_id'], unique=False)
 
     op.create_table('themes',
     sa.Column('id', sa.String(length=24), nullable=False),
@@ -198,6 +252,25 @@ def upgrade() -> None:
     with op.batch_alter_table('themes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_themes_round_id'), ['round_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_themes_section_id'), ['section_id'], unique=False)
+
+    op.create_table('topics',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=12), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('problem', sa.Text(), nullable=False),
+    sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('theme_ids', sa.JSON(), nullable=False),
+    sa.Column('item_ids', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['owner_id'], ['members.id'], name=op.f('fk_topics_owner_id_members')),
+    sa.ForeignKeyConstraint(['version_id'], ['topic_versions.id'], name=op.f('fk_topics_version_id_topic_versions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_topics')),
+    sa.UniqueConstraint('version_id', 'key', name=op.f('uq_topics_version_id'))
+    )
+    with op.batch_alter_table('topics', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_topics_version_id'), ['version_id'], unique=False)
 
     op.create_table('opinion_items',
     sa.Column('id', sa.String(length=24), nullable=False),
@@ -230,11 +303,23 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_opinion_items_round_id'))
 
     op.drop_table('opinion_items')
+    with op.batch_alter_table('topics', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_topics_version_id'))
+
+    op.drop_table('topics')
     with op.batch_alter_table('themes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_themes_section_id'))
         batch_op.drop_index(batch_op.f('ix_themes_round_id'))
 
     op.drop_table('themes')
+    with op.batch_alter_table('topic_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_topic_versions_round_id'))
+
+    op.drop_table('topic_versions')
+    with op.batch_alter_table('topic_responses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_topic_responses_consultation_id'))
+
+    op.drop_table('topic_responses')
     with op.batch_alter_table('spent_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_spent_tokens_round_id'))
 
@@ -256,7 +341,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_invitations_member_id'))
 
     op.drop_table('invitations')
+    op.drop_table('superior_branches')
     with op.batch_alter_table('rounds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rounds_parent_id'))
         batch_op.drop_index(batch_op.f('ix_rounds_branch_id'))
 
     op.drop_table('rounds')

@@ -19,17 +19,19 @@ export function roundIdFromPath(path) {
   return match ? match[1] : null;
 }
 
-export async function run() {
+/** `handoff`: a token brought by a 「在其他设备继续」 link ({token, signature, fp}), or null. */
+export async function run(handoff) {
   const roundId = roundIdFromPath(location.pathname);
   if (!roundId) return showFailure(new ApiError(404, 'unknown_round'));
   if (!store.checkStorage()) return showFailure(new store.StorageUnavailable());
+  if (handoff) adoptHandoff(roundId, handoff);
   store.forgetClosedRounds(roundId); // what other rounds left here, once they closed
   showView('v-loading');
   let keys;
   try {
     keys = await withRetries(() => getKeys(roundId));
   } catch (err) {
-    return showFailure(err, run);
+    return showFailure(err, () => run(null));
   }
   if (keys.state !== 'collecting') return roundClosed(roundId, keys);
   watchForClose(roundId, keys.deadline);
@@ -48,7 +50,24 @@ export async function run() {
   return write(keys, roundId, token);
 }
 
+const B64U = /^[A-Za-z0-9_-]+={0,2}$/;
+
+/**
+ * Keep a token brought from another device, unless this browser already sent an answer or holds
+ * a sealed one (which was made with its own token and must be sent as it is).
+ */
+function adoptHandoff(roundId, handoff) {
+  if (!B64U.test(handoff.token) || !B64U.test(handoff.signature)) return;
+  if (!/^[0-9a-f]{64}$/.test(handoff.fp)) return;
+  if (store.load(roundId, 'answered') || store.load(roundId, 'pending-answer')) return;
+  store.save(roundId, 'token', { token: handoff.token, signature: handoff.signature, fp: handoff.fp });
+}
+
 function write(keys, roundId, token) {
+  $('handoff-open').onclick = async () => {
+    const { showHandoff } = await import('./handoff.js');
+    showHandoff(roundId, token, () => write(keys, roundId, token));
+  };
   showForm(keys, roundId, (answers) =>
     showReview(keys, answers, {
       onSend: () => sealAndSend(keys, roundId, token, answers),

@@ -195,6 +195,7 @@ const BY_CODE = Object.freeze({
   invitation_reissued: 'invitation-reissued',
   unknown_invitation: 'unknown-invitation',
   token_spent: 'token-spent',
+  answer_duplicate: 'answer-duplicate',
   bad_signature: 'token-refused',
   wrong_round: 'token-refused',
   too_large: 'too-long',

@@ -133,11 +133,13 @@ async function showInvitation(link, asked, begin) {
   } else if (status instanceof Error) {
     own = 'status-unavailable';
   } else if (status.reissued || status.used) {
-    own = status.reissued ? 'status-reissued' : 'status-used';
+    own = status.reissued ? 'status-reissued' : 'status-used-elsewhere';
     action = null;
   }
   button.hidden = !action;
   button.onclick = action;
+  // Inside WeChat: the token stays in the browser that takes it, so say where to finish first.
+  $('iv-wechat').hidden = !(action === begin && /MicroMessenger/i.test(navigator.userAgent));
   return showPeople([msg(own)], status);
 }
 
@@ -252,5 +254,6 @@ async function showClosed(roundId, asked) {
   }
   $('iv-title').textContent = msg('closed-title');
   $('iv-start').hidden = true;
+  $('iv-wechat').hidden = true;
   return showPeople(lines, status);
 }
