@@ -61,7 +61,7 @@ def distinct_xmins(committed: Committed, table: str, round_id: str) -> int:
         return int(
             connection.execute(
                 text(
-                    f"SELECT count(DISTINCT t.xmin::text) FROM {table} t"
+                    f"SELECT count(DISTINCT t.xmin::text) FROM {table} t"  # noqa: S608 - a table name of the test
                     " JOIN rounds r ON r.id = t.round_id WHERE r.public_id = :r"
                 ),
                 {"r": round_id},
