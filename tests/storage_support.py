@@ -34,6 +34,9 @@ from tests.conftest import POSTGRES_URL, base_settings, on_postgres
 from tests.factories import PASSWORD, log_in, password_hash
 from tests.rounds_support import OfficerClient, code_of, make_collecting_round
 
+# Seconds a rewrite that should go through may wait (see the committed fixture).
+PATIENT = 300
+
 
 @dataclass
 class Committed:
@@ -42,6 +45,10 @@ class Committed:
     engine: Engine
     url: str
     instance: Path
+
+    def be_patient(self) -> None:
+        """From now on the rewrite waits as long as it takes (after a test of its failure)."""
+        self.app.config["STORAGE_REWRITE_TIMEOUT"] = PATIENT
 
 
 @dataclass
@@ -111,7 +118,14 @@ def committed(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Commit
     marker = request.node.get_closest_marker("settings")
     extra = dict(marker.kwargs) if marker else {}
     url, read, drop = _postgres("storage") if on_postgres() else _sqlite(tmp_path)
-    settings = {**base_settings(url), "REWRITE_STORAGE_AFTER_UNSEAL": True, **extra}
+    settings = {
+        **base_settings(url),
+        "REWRITE_STORAGE_AFTER_UNSEAL": True,
+        # The rewrite waits for every older transaction on the server: on a shared test
+        # server other databases may hold one for a while.
+        "STORAGE_REWRITE_TIMEOUT": PATIENT,
+        **extra,
+    }
     app = create_app(settings, instance_path=str(tmp_path))
     with app.app_context():
         migrations.upgrade(db.engine)

@@ -23,6 +23,10 @@ from survey.models import Branch, Round, RoundEvent
 from survey.rounds.storage import StorageNotRewritten, rewrite_pending, rewrite_storage
 from tests.conftest import POSTGRES_URL, on_postgres
 
+# A rewrite that should go through waits for every older transaction on the server, and other
+# databases of a shared test server may hold one for a while; one that should fail gets 1 s.
+PATIENT = 300
+
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
@@ -48,7 +52,7 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 
 
 def test_rewrite_runs_on_an_idle_database(engine: Engine) -> None:
-    rewrite_storage(engine, timeout=5)
+    rewrite_storage(engine, timeout=PATIENT)
     if not on_postgres():
         wal = Path(str(engine.url.database) + "-wal")
         assert not wal.exists() or wal.stat().st_size == 0
@@ -73,7 +77,7 @@ def test_rewrite_refuses_while_another_session_could_still_see_deleted_rows(
     finally:
         transaction.rollback()
         other.close()
-    rewrite_storage(engine, timeout=5)
+    rewrite_storage(engine, timeout=PATIENT)
 
 
 def test_a_reader_holding_a_snapshot_makes_the_checkpoint_fail_not_pass(engine: Engine) -> None:
@@ -89,7 +93,7 @@ def test_a_reader_holding_a_snapshot_makes_the_checkpoint_fail_not_pass(engine: 
     finally:
         reader.execute("ROLLBACK")
         reader.close()
-    rewrite_storage(engine, timeout=5)
+    rewrite_storage(engine, timeout=PATIENT)
     assert Path(str(engine.url.database) + "-wal").stat().st_size == 0
 
 
@@ -111,7 +115,7 @@ def test_a_transaction_in_another_database_of_the_server_holds_the_rewrite_back(
         finally:
             transaction.rollback()
     other.dispose()
-    rewrite_storage(engine, timeout=5)
+    rewrite_storage(engine, timeout=PATIENT)
 
 
 def _flagged_round(engine: Engine) -> int:
@@ -153,7 +157,7 @@ def test_the_flag_is_cleared_only_by_a_rewrite_that_succeeded(engine: Engine) ->
         transaction.rollback()
         other.close()
     assert _flag_and_events(engine, round_id) == (True, [])
-    report = rewrite_pending(engine, timeout=5)
+    report = rewrite_pending(engine, timeout=PATIENT)
     assert report.rounds == 1
     assert _flag_and_events(engine, round_id) == (False, ["storage_rewritten"])
 
@@ -181,7 +185,7 @@ def test_a_role_that_may_not_checkpoint_is_told_so(tmp_path: Path) -> None:
     )
     try:
         migrations.upgrade(engine)
-        notes = rewrite_storage(engine, timeout=5)
+        notes = rewrite_storage(engine, timeout=PATIENT)
     finally:
         engine.dispose()
         drop()

@@ -43,6 +43,7 @@ def test_a_reader_of_the_old_storage_leaves_the_rewrite_pending_and_the_button_f
     assert "Storage rewrite pending" in page and "Rewrite the storage now" in page
     assert round_state(committed, collected.round_id) == ("summarising", True)
 
+    committed.be_patient()
     client = committee_client(committed)
     response = client.post(f"/committee/rounds/{collected.round_id}/rewrite-storage")
     assert response.status_code == 302
@@ -80,6 +81,7 @@ def test_the_command_line_exits_75_and_rewrite_storage_finishes(committed: Commi
     assert "answers 6" not in done.output, "no success report before the rewrite"
     assert round_state(committed, collected.round_id) == ("summarising", True)
 
+    committed.be_patient()
     again = runner.invoke(args=["round", "rewrite-storage", collected.round_id])
     assert again.exit_code == 0, again.output
     assert "storage rewritten" in again.output
@@ -97,6 +99,7 @@ def test_a_discard_that_cannot_rewrite_says_so_and_stays_pending(committed: Comm
     assert done.exit_code == 75, done.output
     assert "the round is discarded, but the storage was not rewritten" in done.output
     assert round_state(committed, collected.round_id) == ("discarded", True)
+    committed.be_patient()
     again = runner.invoke(args=["round", "discard", collected.round_id])
     assert again.exit_code == 0, again.output
     assert round_state(committed, collected.round_id) == ("discarded", False)
