@@ -6,6 +6,7 @@ import click
 
 from survey.cli.accounts import branch_group, user_group
 from survey.cli.analyse import analyse_command
+from survey.cli.backup import backup_command
 from survey.cli.database import init_db_command
 from survey.cli.demo import demo_command
 from survey.cli.roster import roster_group
@@ -21,6 +22,7 @@ COMMANDS = (
     demo_command,
     round_group,
     topics_group,
+    backup_command,
 )
 
 

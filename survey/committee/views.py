@@ -6,8 +6,12 @@ from survey.committee import (  # noqa: F401 - imported for their routes
     custodian_views,
     edit_views,
     participation_views,
+    selection_views,
     storage_views,
     summary_views,
+    theme_views,
+    topics_review_views,
+    topics_views,
 )
 from survey.committee.blueprint import bp
 

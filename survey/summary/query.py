@@ -29,6 +29,8 @@ class ItemView:
     channel: str
     day: date | None
     status: str
+    # The committee changed the text (shown as 已编辑; the original is not kept).
+    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,13 +156,14 @@ def build_summary(session: Session, round_: Round, query: str = "") -> Summary:
 
 
 def root_theme(themes: dict[str, Theme], theme_id: str | None) -> Theme | None:
-    """The theme an item shows under: follows merges to the theme not merged any further."""
+    """The theme an item shows under: follows merges to the theme not merged any further
+    (None for a theme the committee made and then undid)."""
     seen: set[str] = set()
     theme = themes.get(theme_id) if theme_id else None
     while theme is not None and theme.merged_into_id and theme.id not in seen:
         seen.add(theme.id)
         theme = themes.get(theme.merged_into_id)
-    return theme
+    return None if theme is None or theme.removed else theme
 
 
 def _theme_views(
@@ -211,4 +214,4 @@ def _ordered(items: list[OpinionItem]) -> list[OpinionItem]:
 
 
 def _view(item: OpinionItem) -> ItemView:
-    return ItemView(item.id, item.text, item.channel, item.day, item.status)
+    return ItemView(item.id, item.text, item.channel, item.day, item.status, bool(item.edited))

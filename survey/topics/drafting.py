@@ -119,11 +119,11 @@ def set_topics(
         raise TopicsRefused(
             _("Topic id %(id)s is not a topic of the previous version.", id=unknown[0])
         )
-    built = [_topic(session, round_, spec, position) for position, spec in enumerate(specs)]
+    built = [build_topic(session, round_, spec, position) for position, spec in enumerate(specs)]
     draft.topics = []
     session.flush()  # the old rows go first: a carried-over id is unique within a version
     draft.topics = built
-    _leave_consulting(round_)
+    leave_consulting(round_)
     log_event(session, round_, "topics_drafted", actor=actor, now=now, version=draft.number)
     session.flush()
     return draft
@@ -138,13 +138,13 @@ def _carried_keys(session: Session, round_: Round) -> set[str]:
     return keys
 
 
-def _leave_consulting(round_: Round) -> None:
+def leave_consulting(round_: Round) -> None:
     """Revising the topics takes the round back to summarising (DESIGN.md section 2)."""
     if round_.state == "consulting":
         round_.state = "summarising"
 
 
-def _topic(session: Session, round_: Round, spec: TopicSpec, position: int) -> Topic:
+def build_topic(session: Session, round_: Round, spec: TopicSpec, position: int) -> Topic:
     title, problem, outcome = spec.title.strip(), spec.problem.strip(), spec.outcome.strip()
     if not title or len(title) > MAX_TITLE:
         raise TopicsRefused(_("Each topic needs a title of at most %(n)d characters.", n=MAX_TITLE))

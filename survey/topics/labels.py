@@ -49,6 +49,7 @@ def stance_label(stance: str) -> str:
 def decision_label(decision: str | None) -> str:
     return str(DECISION_LABELS[decision]) if decision else ""
 
+
 # Headings of the exports (kept out of f-strings, where the extractor cannot see them).
 WORDS = {
     "problem": _l("Problem to solve"),

@@ -12,7 +12,7 @@ import { answerInfo, padAnswer, seal } from '../hpke.js';
 import { showForm, showReview } from './answer-form.js';
 import * as store from './common.js';
 import { ApiError, NetworkError, getKeys, postJson, showFailure, withRetries } from './common.js';
-import { $, msg, showMessage, showView } from './page.js';
+import { $, groupsOfFour, langQuery, msg, showMessage, showView } from './page.js';
 
 export function roundIdFromPath(path) {
   const match = /^\/a\/([a-z0-9]{1,32})\/?$/.exec(path);
@@ -94,7 +94,7 @@ async function roundClosed(roundId, keys) {
   store.wipeRound(roundId);
   const lines = [msg('closed'), msg('closed-wiped')];
   if (receipt) lines.push(msg('closed-but-received'));
-  showMessage({ title: msg('closed-title'), lines, receipt, kind: 'info' });
+  showMessage({ title: msg('closed-title'), lines, receipt: receipt && shortReceipt(receipt), kind: 'info' });
 }
 
 /**
@@ -184,10 +184,14 @@ function sendFailed(roundId, body, err) {
   return showFailure(err, err instanceof ApiError && err.status === 429 ? retry : undefined);
 }
 
-/** The receipt, the board, and what happens next. */
+/** The receipt (its first 16 digits; the board lists it whole), the board, what happens next. */
 export function showDone(roundId, receipt, justNow) {
   $('done-title').textContent = msg(justNow ? 'done-now' : 'done-before');
-  $('receipt').textContent = receipt;
-  $('board-link').href = `/r/${encodeURIComponent(roundId)}/board`;
+  $('receipt').textContent = shortReceipt(receipt);
+  $('receipt').dataset.receipt = receipt;
+  $('board-link').href = `/r/${encodeURIComponent(roundId)}${langQuery()}`;
   showView('v-done');
 }
+
+/** `3f2a 9c01 77de 0b41`: what an officer looks for on the board. */
+export const shortReceipt = (receipt) => groupsOfFour(receipt.slice(0, 16));

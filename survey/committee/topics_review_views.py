@@ -1,0 +1,136 @@
+"""The committee's review of one version's consultation, reporting and finalising.
+
+After close and unseal: per topic the counts and the texts (ordered by content), a disposition
+form for every objection, a redaction form for every text. Then the version is reported to the
+superior (where the branch does so) and the topics are finalised.
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from survey.auth.decorators import roles_required
+from survey.committee.blueprint import bp
+from survey.committee.topics_forms import DispositionForm, RedactForm
+from survey.committee.topics_views import run_and_return, topics_round
+from survey.extensions import db
+from survey.forms import EmptyForm
+from survey.models import Round, TopicVersion
+from survey.rounds.clock import utcnow
+from survey.secretary.round_support import signed_in
+from survey.topics import drafting, finalising, review, superior
+from survey.topics.labels import CHANGE_LABELS, FIELD_LABELS, decision_label, disposition_label
+from survey.topics.record import build_record
+
+
+@bp.get("/rounds/<round_id>/topics/v/<int:number>")
+@roles_required("committee")
+def topics_version(round_id: str, number: int) -> str:
+    round_ = topics_round(round_id)
+    found = db.session.scalar(
+        select(TopicVersion).where(
+            TopicVersion.round_id == round_.id,
+            TopicVersion.number == number,
+            TopicVersion.published.is_(True),
+        )
+    )
+    if found is None:
+        abort(404)
+    record = build_record(db.session, round_)
+    version = next(v for v in record.versions if v.number == number)
+    rows = review.responses_of(db.session, found)
+    return render_template(
+        "committee/topics_version.html",
+        round=round_,
+        version=version,
+        consultation=found.consultation,
+        responses={r.id: r for r in rows},
+        rows=rows,
+        shown_text=review.shown_text,
+        latest=record.published[-1].number == number,
+        dispose_forms={
+            o.id: DispositionForm(
+                data={"kind": o.disposition_kind or "", "text": o.disposition_text}
+            )
+            for t in version.topics
+            for o in t.objections
+        },
+        redact_form=RedactForm(),
+        button=EmptyForm(),
+        change_labels=CHANGE_LABELS,
+        field_labels=FIELD_LABELS,
+        disposition_label=disposition_label,
+        decision_label=decision_label,
+    )
+
+
+def _latest_page(round_: Round) -> str:
+    """The page of the latest published version, where reviews and finalising happen."""
+    latest = drafting.latest_published(db.session, round_)
+    number = latest.number if latest else 1
+    return url_for("committee.topics_version", round_id=round_.public_id, number=number)
+
+
+@bp.post("/rounds/<round_id>/topics/objections/<objection_id>/dispose")
+@roles_required("committee")
+def dispose(round_id: str, objection_id: str) -> Response:
+    round_ = topics_round(round_id)
+    form = DispositionForm()
+    return run_and_return(
+        round_,
+        form,
+        review.dispose_objection,
+        objection_id,
+        form.kind.data or "",
+        form.text.data or "",
+        signed_in(),
+        now=utcnow(),
+        back=_latest_page(round_),
+    )
+
+
+@bp.post("/rounds/<round_id>/topics/responses/<response_id>/redact")
+@roles_required("committee")
+def redact(round_id: str, response_id: str) -> Response:
+    round_ = topics_round(round_id)
+    form = RedactForm()
+    return run_and_return(
+        round_,
+        form,
+        review.redact_response,
+        response_id,
+        form.text.data or "",
+        signed_in(),
+        now=utcnow(),
+        back=_latest_page(round_),
+    )
+
+
+@bp.post("/rounds/<round_id>/topics/report")
+@roles_required("committee")
+def report(round_id: str) -> Response:
+    round_ = topics_round(round_id)
+    return run_and_return(
+        round_,
+        EmptyForm(),
+        superior.report_topics,
+        signed_in(),
+        now=utcnow(),
+        back=_latest_page(round_),
+    )
+
+
+@bp.post("/rounds/<round_id>/topics/finalise")
+@roles_required("committee")
+def finalise(round_id: str) -> Response:
+    round_ = topics_round(round_id)
+    return run_and_return(
+        round_,
+        EmptyForm(),
+        finalising.finalise_topics,
+        signed_in(),
+        now=utcnow(),
+        back=_latest_page(round_),
+    )
