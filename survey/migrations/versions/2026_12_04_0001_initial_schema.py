@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 17:19:09.966965
+Create Date: 2026-12-04 17:27:04.327623
 """
 
 from __future__ import annotations

@@ -64,6 +64,7 @@ function adoptHandoff(roundId, handoff) {
 }
 
 function write(keys, roundId, token) {
+  if (keys.kind === 'consultation') return consult(keys, roundId, token);
   $('handoff-open').onclick = async () => {
     const { showHandoff } = await import('./handoff.js');
     showHandoff(roundId, token, () => write(keys, roundId, token));
@@ -74,6 +75,15 @@ function write(keys, roundId, token) {
       onEdit: () => write(keys, roundId, token),
     }),
   );
+}
+
+/**
+ * Topics of a consultation (DESIGN §6): the same token, sealing and sending, another plaintext.
+ * Loaded only here, so an answer round's page carries none of it.
+ */
+async function consult(keys, roundId, token) {
+  const { showConsultation } = await import('./consult-form.js');
+  showConsultation(keys, roundId, (padded) => sealAndSend(keys, roundId, token, null, padded));
 }
 
 /**
@@ -129,11 +139,12 @@ function watchForClose(roundId, deadline) {
 const RECEIPT = /^[0-9a-f]{64}$/;
 
 /** Seal `answers` with the stored token, keep the request, send it. */
-export async function sealAndSend(keys, roundId, token, answers) {
+export async function sealAndSend(keys, roundId, token, answers, paddedAlready = null) {
   showView('v-sending');
   let body;
   try {
-    const padded = padAnswer(answers); // the smallest of 4096 / 16384 / 65536 bytes that fits
+    // The smallest of 4096 / 16384 / 65536 bytes that fits (a consultation pads its own).
+    const padded = paddedAlready || padAnswer(answers);
     const sealed = await seal(b64uDecode(keys.seal_key.public), answerInfo(roundId), padded);
     body = JSON.stringify({ token: token.token, signature: token.signature, sealed: b64uEncode(sealed) });
     store.save(roundId, 'pending-answer', { body });
