@@ -43,8 +43,8 @@ PERMANENT_SESSION_LIFETIME = 8 * 3600
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = 8 * 3600
 
-# Rate limits (Flask-Limiter). Use a shared store such as ``redis://127.0.0.1:6379/0`` when
-# several app processes or hosts serve the same site.
+# Rate limits (Flask-Limiter). ``memory://`` counts per process: with several gunicorn workers or
+# app hosts use one shared store, ``redis://127.0.0.1:6379/0`` (needs ``pip install survey[redis]``).
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_ENABLED = True
 # Failed-login throttles: per account and per client address.
@@ -53,9 +53,16 @@ LOGIN_LIMIT_PER_CLIENT = "30 per 15 minutes"
 # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust nothing).
 # Behind one, 1 lets the per-client login limit see the real client instead of the proxy.
 TRUSTED_PROXIES = 0
-# Global (never per address) limits on the officers' API.
-TOKEN_RATE_LIMIT = "600 per minute"
-ANSWER_RATE_LIMIT = "600 per minute"
+# Global (never per address) limits on the officers' API, fixed windows over the whole site.
+# Only real work counts (survey/api/limits.py): a token issued for an invitation found unused, an
+# answer whose token verified and that was stored; junk never does. Sized for a county's worth of
+# branches on one server: about 60 branches and up to 5,000 officers, who may all answer within a
+# few minutes when branches hold their meetings on the same morning. 3,000 a minute (50 a second)
+# lets a whole county through in two minutes, stays far below what one 2-core server handles
+# (docs/performance.md), and a phone that gets 429 retries by itself. With several app processes
+# or hosts, set RATELIMIT_STORAGE_URI to one Redis so they share the count (docs/limits.md).
+TOKEN_RATE_LIMIT = "3000 per minute"
+ANSWER_RATE_LIMIT = "3000 per minute"
 
 # Largest request body accepted, in bytes (the officers' API answers 413 above it).
 MAX_CONTENT_LENGTH = 128 * 1024
@@ -76,5 +83,6 @@ ANSWER_MAX_CHARS = 2000
 SEND_FILE_MAX_AGE_DEFAULT = 3600
 
 # After unseal, rewrite the database storage (SQLite VACUUM and WAL checkpoint, PostgreSQL
-# VACUUM FULL) so no sealed bytes or arrival order survive in its files. Only tests switch it off.
+# VACUUM FULL) so no sealed bytes or arrival order survive in its files; after the committee
+# rewrites an item's text, the same, so the old text does not survive. Only tests switch it off.
 REWRITE_STORAGE_AFTER_UNSEAL = True

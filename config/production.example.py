@@ -49,7 +49,8 @@ WTF_CSRF_ENABLED = True
 # WTF_CSRF_TIME_LIMIT: seconds a form's CSRF token stays valid.
 WTF_CSRF_TIME_LIMIT = 8 * 3600
 
-# RATELIMIT_STORAGE_URI: where rate-limit counters live; one Redis shared by all app hosts.
+# RATELIMIT_STORAGE_URI: where rate-limit counters live; one Redis shared by all app processes and
+# hosts (``pip install survey[redis]``). ``memory://`` would count per worker process.
 RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
 # RATELIMIT_ENABLED: switch all rate limits on or off.
 RATELIMIT_ENABLED = True
@@ -61,10 +62,12 @@ LOGIN_LIMIT_PER_CLIENT = "30 per 15 minutes"
 # X-Forwarded-For and X-Forwarded-Proto. Set it exactly: too low and every login seems to come from
 # the proxy (one client for the throttle); too high and clients can forge their address.
 TRUSTED_PROXIES = 1
-# TOKEN_RATE_LIMIT: token issuances per window for the whole site (global, never per address).
-TOKEN_RATE_LIMIT = "600 per minute"
-# ANSWER_RATE_LIMIT: answers accepted per window for the whole site (global, never per address).
-ANSWER_RATE_LIMIT = "600 per minute"
+# TOKEN_RATE_LIMIT: tokens issued per window for the whole site (global, never per address); only
+# invitations found unused count, never junk. The default suits a county (~5,000 officers).
+TOKEN_RATE_LIMIT = "3000 per minute"
+# ANSWER_RATE_LIMIT: answers stored per window for the whole site (global, never per address); only
+# answers whose token verified count, never junk. See docs/limits.md.
+ANSWER_RATE_LIMIT = "3000 per minute"
 
 # MAX_CONTENT_LENGTH: largest request body in bytes; larger ones get 413.
 MAX_CONTENT_LENGTH = 128 * 1024
@@ -85,5 +88,6 @@ ANSWER_MAX_CHARS = 2000
 SEND_FILE_MAX_AGE_DEFAULT = 3600
 
 # REWRITE_STORAGE_AFTER_UNSEAL: rewrite the database files after unseal so that no sealed bytes and
-# no arrival order can be recovered from them. Keep it True.
+# no arrival order can be recovered from them, and after an item's text is edited so that the old
+# text cannot be. Keep it True.
 REWRITE_STORAGE_AFTER_UNSEAL = True

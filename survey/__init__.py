@@ -62,8 +62,18 @@ def register_blueprints(app: Flask) -> None:
     from survey.officer.views import bp as officer_bp
     from survey.public.views import bp as public_bp
     from survey.secretary.views import bp as secretary_bp
+    from survey.superior.views import bp as superior_bp
 
-    blueprints = (public_bp, auth_bp, admin_bp, secretary_bp, committee_bp, officer_bp, api_bp)
+    blueprints = (
+        public_bp,
+        auth_bp,
+        admin_bp,
+        secretary_bp,
+        committee_bp,
+        superior_bp,
+        officer_bp,
+        api_bp,
+    )
     for blueprint in (*blueprints, health_bp):
         app.register_blueprint(blueprint)
 

@@ -83,8 +83,23 @@ def _configure_sqlite(engine: Engine, busy_timeout: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so a read-then-write transaction
-        # waits for the lock instead of failing with "database is locked".
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # waits for the lock instead of failing with "database is locked". A transaction
+        # marked read-only (see ``begin_read_only``) never takes it: readers never wait.
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# Marks a session's next transaction as one that only reads (SQLite: a deferred BEGIN).
+READ_ONLY_OPTION = "survey_read_only"
+
+
+def begin_read_only(session: Session) -> None:
+    """Start ``session``'s transaction as a reader: on SQLite it takes no write lock, so it
+    neither waits for writers nor holds them up. Call it before the transaction's first
+    statement; a write in such a transaction may fail with "database is locked"."""
+    session.connection(execution_options={READ_ONLY_OPTION: True})
 
 
 db = Database()

@@ -128,14 +128,15 @@ class LiveRound:
         return post_json(self.url("answers"), body)
 
 
-def live_round(app: Flask, base: str, participants: int) -> LiveRound:
-    """A collecting round with ``participants`` officers, committed, served at ``base``."""
+def live_round(app: Flask, base: str, participants: int, name: str = "live") -> LiveRound:
+    """A collecting round with ``participants`` officers, committed, served at ``base``; each
+    round of one database needs its own ``name``."""
     with app.app_context():
         session = db.session
-        branch = Branch(slug="live", name="直属派出所党支部")
-        first = User(username="sec", password_hash=hash_password("x" * 12), branch=branch)
+        branch = Branch(slug=name, name=f"{name}派出所党支部")
+        first = User(username=f"{name}-sec", password_hash=hash_password("x" * 12), branch=branch)
         first.roles = {"secretary", "committee"}
-        second = User(username="jw", password_hash=hash_password("x" * 12), branch=branch)
+        second = User(username=f"{name}-jw", password_hash=hash_password("x" * 12), branch=branch)
         second.roles = {"committee"}
         members = [Member(name=f"民警{i:03d}", branch=branch) for i in range(participants)]
         session.add_all([branch, first, second, *members])

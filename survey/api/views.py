@@ -1,30 +1,33 @@
 """The officers' JSON API, version 1 (DESIGN.md section 6). No cookies; exempt from CSRF.
 
-Each view follows the failure order of section 6: unknown round, not JSON, too large, rate
-limited, then the service's own checks.
+Each view reads the whole body before any database work, then follows the failure order of
+section 6: unknown round, not JSON, too large, then the service's own checks. The global limits
+count only real work (survey/api/limits.py), so a 429 comes last, from the service.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from survey import jsonbody
+from survey.api import limits
 from survey.config import secret_key_bytes
 from survey.crypto.seal import MAX_SEALED_BYTES
-from survey.extensions import csrf, db, limiter
+from survey.extensions import begin_read_only, csrf, db, limiter
 from survey.models import Round
-from survey.rounds import collecting, participation
+from survey.rounds import collecting, lifecycle, participation
 from survey.rounds.clock import to_local, utcnow
-from survey.rounds.errors import Malformed
-from survey.rounds.queries import find_public_round, public_state
+from survey.rounds.errors import Malformed, RateLimited
+from survey.rounds.queries import find_officer_round, public_state
 from survey.rounds.wire import b64u_encode
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-# The API's one limit is the global counter below, checked in the order section 6 demands.
+# The API's limits are the global counters of survey/api/limits.py, hit only for real work.
 limiter.exempt(bp)
 
 
@@ -41,44 +44,62 @@ def _refusal(error: ApiRefusal) -> tuple[Response, int]:
     return jsonify(error=error.code, message=error.message), error.status
 
 
-def _load_round(round_id: str) -> Round:
-    """404 first; a deadline that passed closes the round (committed at once)."""
-    round_, closed_now = find_public_round(db.session, round_id, now=utcnow())
-    if closed_now:
-        db.session.commit()
-    return round_
+@dataclass(frozen=True)
+class _Body:
+    """A request body read whole before any database work (so a slow upload holds no lock)."""
+
+    refusal: ApiRefusal | None
+    parsed: dict[str, Any] | None
 
 
-def _read_json_body(limit_name: str, limit_setting: str) -> dict[str, Any] | None:
-    """415, 413, 429 in that order; then the parsed object, or None when it is not valid JSON."""
+def _read_body() -> _Body:
+    """415 and 413 are decided here but raised after the round is known (404 comes first)."""
     if request.mimetype != "application/json":
-        raise ApiRefusal(415, "not_json", _("Send Content-Type: application/json."))
+        return _Body(ApiRefusal(415, "not_json", _("Send Content-Type: application/json.")), None)
     max_length = int(current_app.config["MAX_CONTENT_LENGTH"])
     if request.content_length is not None and request.content_length > max_length:
-        raise ApiRefusal(413, "too_large", _("The request body is too large."))
-    _global_rate_limit(limit_name, limit_setting)
+        return _Body(ApiRefusal(413, "too_large", _("The request body is too large.")), None)
     try:
         body = jsonbody.loads(request.get_data(cache=False))
     except (ValueError, UnicodeDecodeError):
-        return None
-    return body if isinstance(body, dict) else None
+        return _Body(None, None)
+    return _Body(None, body if isinstance(body, dict) else None)
 
 
-def _global_rate_limit(name: str, setting: str) -> None:
-    """One fixed-window counter for the whole site: never per address (DESIGN.md section 3)."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
-    from limits import parse
+def _load_round(round_id: str, *, writing: bool) -> Round:
+    """404 first. Readers take no write lock; writers hold the round ``FOR SHARE`` until they
+    commit. A passed deadline is closed first, in a transaction of its own (exactly once)."""
+    session = db.session
+    if not writing:
+        begin_read_only(session)
+    round_ = find_officer_round(session, round_id, share=writing)
+    if lifecycle.due(round_, utcnow()):
+        session.rollback()
+        lifecycle.close_if_due(session, find_officer_round(session, round_id), now=utcnow())
+        session.commit()
+        if not writing:
+            begin_read_only(session)
+        round_ = find_officer_round(session, round_id, share=writing)
+    return round_
 
-    if not limiter.limiter.hit(parse(current_app.config[setting]), "officer-api", name):
-        raise ApiRefusal(
-            429, "rate_limited", _("Too many requests right now. Try again in a minute.")
-        )
+
+def _round_and_body(round_id: str, *, writing: bool) -> tuple[Round, dict[str, Any] | None]:
+    """The body read whole, then the round; refusals in the order of DESIGN.md section 6."""
+    body = _read_body()
+    round_ = _load_round(round_id, writing=writing)
+    if body.refusal is not None:
+        raise body.refusal
+    return round_, body.parsed
+
+
+@bp.errorhandler(RateLimited)
+def _rate_limited(error: RateLimited) -> tuple[Response, int, dict[str, str]]:
+    return jsonify(error=error.code, message=error.message), 429, {"Retry-After": "60"}
 
 
 @bp.get("/rounds/<round_id>/keys")
 def keys(round_id: str) -> Response:
-    round_ = _load_round(round_id)
+    round_ = _load_round(round_id, writing=False)
     assert round_.token_key_spki is not None and round_.seal_public is not None
     deadline = round_.deadline
     return jsonify(
@@ -110,12 +131,13 @@ def _kind_fields(round_: Round) -> dict[str, Any]:
 
 @bp.post("/rounds/<round_id>/tokens")
 def tokens(round_id: str) -> tuple[Response, int]:
-    round_ = _load_round(round_id)
-    body = _read_json_body("tokens", "TOKEN_RATE_LIMIT")
+    round_, body = _round_and_body(round_id, writing=True)
     if body is None and round_.state == "collecting":
         raise Malformed(_("The body must be a JSON object."))
     secret = secret_key_bytes(current_app)
-    pending = collecting.issue_token(db.session, round_, body or {}, secret)
+    pending = collecting.issue_token(
+        db.session, round_, body or {}, secret, admit=limits.gate("tokens")
+    )
     db.session.commit()
     blind_sig = pending.sign(secret)
     return jsonify(blind_sig=b64u_encode(blind_sig)), 200
@@ -123,11 +145,10 @@ def tokens(round_id: str) -> tuple[Response, int]:
 
 @bp.post("/rounds/<round_id>/answers")
 def answers(round_id: str) -> tuple[Response, int]:
-    round_ = _load_round(round_id)
-    body = _read_json_body("answers", "ANSWER_RATE_LIMIT")
+    round_, body = _round_and_body(round_id, writing=True)
     if body is None and round_.state == "collecting":
         raise Malformed(_("The body must be a JSON object."))
-    receipt = collecting.accept_answer(db.session, round_, body or {})
+    receipt = collecting.accept_answer(db.session, round_, body or {}, admit=limits.gate("answers"))
     db.session.commit()
     return jsonify(receipt=receipt), 201
 
@@ -135,9 +156,10 @@ def answers(round_id: str) -> tuple[Response, int]:
 @bp.post("/rounds/<round_id>/invitation-status")
 def invitation_status(round_id: str) -> tuple[Response, int]:
     """Was this invitation used, and who takes part (after close: whose invitation was used)?"""
-    round_ = _load_round(round_id)
-    body = _read_json_body("status", "TOKEN_RATE_LIMIT")
+    round_, body = _round_and_body(round_id, writing=False)
     if body is None:
         raise Malformed(_("The body must be a JSON object."))
     secret = secret_key_bytes(current_app)
-    return jsonify(participation.invitation_status(db.session, round_, body, secret)), 200
+    reply = participation.invitation_status(db.session, round_, body, secret)
+    limits.admit("status")  # a real code: only now does the request count
+    return jsonify(reply), 200

@@ -9,10 +9,11 @@ from werkzeug.wrappers import Response
 
 from survey.auth.decorators import current_user, roles_required
 from survey.committee.blueprint import bp
+from survey.committee.edit_support import move_choices
 from survey.committee.forms import UnsealForm
 from survey.exports import FORMATS, content_disposition, render
 from survey.extensions import db
-from survey.forms import attempt
+from survey.forms import EmptyForm, attempt
 from survey.models import Round
 from survey.rounds.clock import utcnow
 from survey.rounds.errors import WrongState
@@ -24,6 +25,7 @@ from survey.secretary.round_support import signed_in
 from survey.summary.chart import BarChart, bar_chart
 from survey.summary.labels import channel_label, fact_rows, status_label, theme_heading
 from survey.summary.query import Summary, build_summary, round_facts
+from survey.summary.regroup import unplaced_items
 
 UNSEALED_STATES = ("summarising", "consulting", "final")
 # Functions the summary templates call.
@@ -83,6 +85,7 @@ def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[st
     query = request.args.get("q", "").strip()[:MAX_QUERY]
     summary: Summary | None = None
     charts: dict[int, BarChart] = {}
+    editing: dict[str, object] = {"choices": [], "waiting": 0}
     if round_.state in UNSEALED_STATES:
         summary = build_summary(db.session, round_, query)
         charts = {
@@ -90,6 +93,9 @@ def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[st
             for section in summary.sections
         }
         facts = summary.facts
+        if round_.state == "summarising":
+            waiting = len(unplaced_items(db.session, round_))
+            editing = {"choices": move_choices(round_), "waiting": waiting}
     else:
         facts = round_facts(round_)
     received, needed = round_.answers_at_close or 0, required_answers(round_)
@@ -105,6 +111,9 @@ def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[st
         below_minimum=below,
         formats=FORMATS,
         can_add_items=_can_add_items(),
+        move_choices=editing["choices"],
+        waiting=editing["waiting"],
+        button=EmptyForm(),
         **LABELS,
     )
     return page, status

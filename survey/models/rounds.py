@@ -146,6 +146,8 @@ class Invitation(Base):
     blinded_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
     added_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The secretary ticked 「已发送」 after pasting this person's message (a checklist, no time).
+    message_sent: Mapped[bool] = mapped_column(Boolean, default=False)
 
     round: Mapped[Round] = relationship(back_populates="invitations")
     member: Mapped[Member] = relationship()

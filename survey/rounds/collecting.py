@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,10 @@ from survey.rounds.errors import (
 )
 from survey.rounds.invitations import find_hash
 from survey.rounds.wire import b64u_decode
+
+
+def _count_nothing() -> None:
+    """The default admission: no global limit (the command line, the demo)."""
 
 
 def _field_bytes(body: dict[str, Any], name: str) -> bytes:
@@ -67,9 +72,18 @@ class PendingSignature:
 
 
 def issue_token(
-    session: Session, round_: Round, body: dict[str, Any], secret: bytes
+    session: Session,
+    round_: Round,
+    body: dict[str, Any],
+    secret: bytes,
+    *,
+    admit: Callable[[], None] = _count_nothing,
 ) -> PendingSignature:
-    """Check the invitation and record it as used (no time); the signature comes after commit."""
+    """Check the invitation and record it as used (no time); the signature comes after commit.
+
+    ``admit`` is called once the invitation is found unused and claimed (real work, DESIGN.md
+    section 3 "Flooding"); when it raises, the caller rolls the claim back.
+    """
     if round_.state != "collecting" or round_.token_key_wrapped is None:
         raise RoundNotCollecting()
     blinded = _field_bytes(body, "blinded_msg")
@@ -79,12 +93,15 @@ def issue_token(
     n, k = _rsa_modulus_bytes(round_)
     if len(blinded) != k or int.from_bytes(blinded, "big") >= n:  # RFC 9474 §4.3 step 1-2
         raise Malformed("blinded_msg must be an integer below n, k bytes long")
-    _claim(session, round_, find_hash(round_, code, secret), hashlib.sha256(blinded).digest())
+    code_hash = find_hash(round_, code, secret)
+    if _claim(session, round_, code_hash, hashlib.sha256(blinded).digest()):
+        admit()
     return PendingSignature(round_.public_id, round_.token_key_wrapped, blinded)
 
 
-def _claim(session: Session, round_: Round, code_hash: bytes, blinded_hash: bytes) -> None:
+def _claim(session: Session, round_: Round, code_hash: bytes, blinded_hash: bytes) -> bool:
     """Record the invitation as used for this blinded message; the same message may ask again.
+    True when it was unused until now, False for the same message asking again.
 
     One conditional UPDATE does it on the usual path; only a refusal looks further, in the
     order of DESIGN.md section 6 (unknown, reissued, then used by another message).
@@ -101,7 +118,7 @@ def _claim(session: Session, round_: Round, code_hash: bytes, blinded_hash: byte
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount == 1:  # type: ignore[attr-defined]
-        return
+        return True
     invitation = session.scalar(select(Invitation).where(Invitation.code_hash == code_hash))
     if invitation is None or invitation.round_id != round_.id:
         raise UnknownInvitation()
@@ -112,6 +129,7 @@ def _claim(session: Session, round_: Round, code_hash: bytes, blinded_hash: byte
     )
     if not same:
         raise InvitationUsed()
+    return False
 
 
 def identical_retry(session: Session, round_: Round, body: dict[str, Any]) -> str | None:
@@ -129,8 +147,17 @@ def identical_retry(session: Session, round_: Round, body: dict[str, Any]) -> st
     return None
 
 
-def accept_answer(session: Session, round_: Round, body: dict[str, Any]) -> str:
+def accept_answer(
+    session: Session,
+    round_: Round,
+    body: dict[str, Any],
+    *,
+    admit: Callable[[], None] = _count_nothing,
+) -> str:
     """Verify the token, spend it and store the sealed answer in one transaction; the receipt.
+
+    ``admit`` is called only for an answer that verified and was stored (real work, DESIGN.md
+    section 3 "Flooding"); when it raises, nothing of this answer is kept.
 
     An identical retry of an accepted answer wins over every other outcome (DESIGN.md section
     6). It is looked for only when something else would refuse the request, so the usual path
@@ -143,7 +170,7 @@ def accept_answer(session: Session, round_: Round, body: dict[str, Any]) -> str:
         if receipt is not None:
             return receipt
         raise
-    return _spend_and_store(session, round_, token, sealed)
+    return _spend_and_store(session, round_, token, sealed, admit)
 
 
 def _checked_answer(round_: Round, body: dict[str, Any]) -> tuple[bytes, bytes]:
@@ -183,7 +210,9 @@ def _check_answer_shape(round_: Round, token: bytes, signature: bytes, sealed: b
         raise Malformed(str(error)) from None
 
 
-def _spend_and_store(session: Session, round_: Round, token: bytes, sealed: bytes) -> str:
+def _spend_and_store(
+    session: Session, round_: Round, token: bytes, sealed: bytes, admit: Callable[[], None]
+) -> str:
     """Spend ``SHA-256(input_msg)`` under its UNIQUE key and store the answer, atomically.
 
     Two UNIQUE constraints decide, so racing requests cannot both pass: the spent key (a token
@@ -205,6 +234,7 @@ def _spend_and_store(session: Session, round_: Round, token: bytes, sealed: byte
                     id=secrets.token_bytes(16), round_id=round_.id, sealed=sealed
                 )
             )
+            admit()  # a refusal here rolls the savepoint back: nothing of this answer stays
     except IntegrityError:
         _refuse_stored(session, spent_key, sealed_hash)
     return spent_key.hex()

@@ -82,6 +82,11 @@ def summary_action_label(action: str) -> str:
         "move_item": _("Item moved"),
         "set_item_status": _("Item status changed"),
         "undo": _("Change undone"),
+        "move_items": _("Items moved"),
+        "new_theme": _("New theme"),
+        "split_theme": _("Theme split"),
+        "regroup": _("Waiting items placed"),
+        "edit_text": _("Item text edited"),
     }.get(action, action)
 
 

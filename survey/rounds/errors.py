@@ -83,6 +83,16 @@ class AnswerDuplicate(Conflict):
         return str(_l("This exact answer was already received; it is accepted only once."))
 
 
+class RateLimited(DomainError):
+    """The global counter of real requests is full for this window (never per address)."""
+
+    status = 429
+    code = "rate_limited"
+
+    def default_message(self) -> str:
+        return str(_l("Too many requests right now. Try again in a minute."))
+
+
 class WrongState(Conflict):
     """The round is not in a state that allows this."""
 

@@ -15,18 +15,47 @@ from survey.rounds.log import log_event
 from survey.rounds.requirements import required_answers
 
 
+def due(round_: Round, now: datetime) -> bool:
+    """A collecting round whose deadline has passed."""
+    return round_.state == "collecting" and round_.deadline is not None and now >= round_.deadline
+
+
 def close_if_due(session: Session, round_: Round, *, now: datetime) -> bool:
-    """Close a collecting round whose deadline has passed; True when it closed now."""
-    if round_.state == "collecting" and round_.deadline is not None and now >= round_.deadline:
-        close_round(session, round_, None, now=now, reason="deadline")
-        return True
-    return False
+    """Close a collecting round whose deadline has passed; True when it closed now.
+
+    Checked again under the round's row lock, so the deadline closes a round exactly once
+    however many requests notice it at the same moment.
+    """
+    if not due(round_, now):
+        return False
+    lock_round(session, round_)
+    if not due(round_, now):
+        return False
+    close_round(session, round_, None, now=now, reason="deadline")
+    return True
+
+
+def lock_round(session: Session, round_: Round) -> None:
+    """Lock the round's row for a change of state, and read it again under the lock.
+
+    PostgreSQL: ``FOR UPDATE`` waits until every intake and issuance holding the row ``FOR
+    SHARE`` has committed, and holds new ones back until this transaction ends: the count at
+    close is exact and nothing is accepted after it. SQLite: the transaction already holds the
+    database's write lock (``BEGIN IMMEDIATE``).
+    """
+    session.execute(
+        select(Round)
+        .where(Round.id == round_.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def close_round(
     session: Session, round_: Round, actor: User | None, *, now: datetime, reason: str = "manual"
 ) -> Round:
     """Stop collecting: destroy the token signing key and count the answers received."""
+    lock_round(session, round_)
     if round_.state != "collecting":
         raise WrongState(_("Only a collecting round can be closed."))
     round_.state = "closed"

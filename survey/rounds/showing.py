@@ -157,3 +157,17 @@ def invitations_csv(
 def neutralise_cell(value: str) -> str:
     """Spreadsheets run cells starting with = + - @ as formulas; a leading ' stops that."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def mark_message_sent(session: Session, invitation: Invitation, sent: bool) -> tuple[int, int]:
+    """Tick (or untick) 「已发送」 for one person's message; returns (sent, invitations in force).
+
+    Only a checklist for the secretary: it records no time and shows no code.
+    """
+    round_ = invitation.round
+    if round_.state != "collecting" or invitation.superseded:
+        raise WrongState(_("Messages can be ticked only while the round is collecting."))
+    invitation.message_sent = sent
+    session.flush()
+    current = [i for i in round_.invitations if not i.superseded]
+    return sum(1 for i in current if i.message_sent), len(current)

@@ -11,8 +11,8 @@ after the unseal transaction has committed, on its own connection and outside an
   come out in key order, not in the order they were written) and ``VACUUM FULL`` of the others
   that held sealed bytes or keys. Both rewrite the tables into new files; then a ``CHECKPOINT``
   (when allowed) removes the old files. A rewrite keeps deleted rows that an older snapshot may
-  still see, so it first waits until no session of this database holds a snapshot (or a
-  transaction) older than the rewrite itself.
+  still see, so it first waits until no session of this database holds a snapshot older than
+  the rewrite itself, and no session of any database of the server a transaction that old.
 """
 
 from __future__ import annotations
@@ -92,11 +92,14 @@ def _rewrite_postgresql(engine: Engine, timeout: int) -> None:
             log.info("CHECKPOINT not allowed for this role; old files go at the next one")
 
 
-# Sessions of this database whose snapshot or transaction is older than transaction id :x.
+# Sessions whose snapshot (in this database) or running transaction (in any database of the
+# server) is older than transaction id :x. A transaction still running anywhere holds back the
+# snapshot of every new session, the rewrite's own included: its xmin is the oldest running
+# transaction id of the whole server, so rows deleted after it would be copied as "recently dead".
 _OLDER_SESSIONS = text(
-    "SELECT count(*) FROM pg_stat_activity"
-    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    " AND ((backend_xmin IS NOT NULL AND age(backend_xmin) >= age(CAST(:x AS xid)))"
+    "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+    " AND ((datname = current_database() AND backend_xmin IS NOT NULL"
+    " AND age(backend_xmin) >= age(CAST(:x AS xid)))"
     " OR (backend_xid IS NOT NULL AND age(backend_xid) >= age(CAST(:x AS xid))))"
 )
 

@@ -36,6 +36,7 @@ from survey.models.summary import random_item_id
 from survey.rounds.clock import local_today
 from survey.rounds.errors import WrongState
 from survey.rounds.labels import OTHER_SECTION_TITLE
+from survey.rounds.lifecycle import lock_round
 from survey.rounds.log import log_event
 from survey.rounds.requirements import required_answers
 from survey.summary.themes import group_round
@@ -104,6 +105,7 @@ def unseal_round(
     actor: User | None,
 ) -> UnsealReport:
     """Open every answer with both parts, store shuffled items, wipe the sealed data."""
+    lock_round(session, round_)
     check_can_unseal(round_)
     key = unwrap_key(round_, part_a, part_b)
     if round_.kind == "consultation":

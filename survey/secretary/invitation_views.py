@@ -8,21 +8,35 @@ cross-site link can show one (DESIGN.md section 3, "Stuffing"; survey/rounds/sho
 from __future__ import annotations
 
 import segno
-from flask import Response, abort, render_template
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.wrappers import Response as ResponseBase
 
 from survey.auth.decorators import roles_required
 from survey.extensions import db
+from survey.forms import EmptyForm
 from survey.links import public_url
 from survey.models import Round
-from survey.rounds.clock import utcnow
+from survey.rounds.clock import to_local, utcnow
 from survey.rounds.invitations import display_code, fingerprint_groups, invitation_link
-from survey.rounds.showing import ShownCode, invitations_csv, show_codes
+from survey.rounds.showing import ShownCode, invitations_csv, mark_message_sent, show_codes
 from survey.secretary.blueprint import bp
-from survey.secretary.round_forms import ShowCodesForm
+from survey.secretary.round_forms import SentForm, ShowCodesForm
 from survey.secretary.round_support import app_secret, branch_round, signed_in
 
-SLIPS_PER_PAGE = 8
+# Six slips (2 × 3) per A4 sheet leave room for the code and the address in large type.
+SLIPS_PER_PAGE = 6
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -47,7 +61,7 @@ def _shown(round_id: str, channel: str) -> tuple[Round, list[ShownCode]]:
 
 def _slip(round_: Round, shown: ShownCode, public_url: str) -> dict[str, object]:
     link = invitation_link(public_url, round_, shown.code)
-    qr = segno.make(link, error="m").svg_inline(scale=2, omitsize=False)
+    qr = segno.make(link, error="m").svg_inline(scale=2, omitsize=True)
     member = shown.invitation.member
     return {
         "name": member.name,
@@ -69,8 +83,8 @@ def slips(round_id: str) -> Response:
         "secretary/slips.html",
         round=round_,
         pages=pages,
-        # Typing a code by hand needs the round too: the page reads it from this fragment.
-        address=base + "/i#r=" + round_.public_id,
+        address=typing_address(base, round_),
+        deadline=local_deadline(round_),
         fingerprint=fingerprint_groups(round_.fingerprint),
     )
     return Response(html, headers=NO_STORE)
@@ -103,13 +117,51 @@ def messages(round_id: str) -> Response:
             "note": s.invitation.member.note,
             "link": invitation_link(base, round_, s.code),
             "code": display_code(s.code),
+            "id": s.invitation.public_id,
+            "sent": s.invitation.message_sent,
         }
         for s in shown
     ]
+    current = [i for i in round_.invitations if not i.superseded]
     html = render_template(
         "secretary/messages.html",
         round=round_,
         rows=rows,
+        address=typing_address(base, round_),
+        deadline=local_deadline(round_),
+        sent=sum(1 for i in current if i.message_sent),
+        total=len(current),
         fingerprint=fingerprint_groups(round_.fingerprint),
+        form=EmptyForm(),
     )
     return Response(html, headers=NO_STORE)
+
+
+@bp.post("/rounds/<round_id>/invitations/<invitation_id>/sent")
+@roles_required("secretary")
+def message_sent(round_id: str, invitation_id: str) -> ResponseBase:
+    """Tick 「已发送」: the messages page calls this from its script and stays put."""
+    round_ = branch_round(round_id)
+    form = SentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    invitation = next((i for i in round_.invitations if i.public_id == invitation_id), None)
+    if invitation is None:
+        abort(404)
+    sent, total = mark_message_sent(db.session, invitation, form.sent.data == "1")
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(sent=invitation.message_sent, count=sent, total=total)
+    flash(_("Ticked: %(n)d of %(total)d messages sent.", n=sent, total=total), "success")
+    return redirect(url_for("secretary.round", round_id=round_id) + "#invitations")
+
+
+def typing_address(base: str, round_: Round) -> str:
+    """Where to type a code by hand: the page reads the round from this fragment."""
+    return f"{base}/i#r={round_.public_id}"
+
+
+def local_deadline(round_: Round) -> str | None:
+    if round_.deadline is None:
+        return None
+    return to_local(round_.deadline, current_app.config["TIMEZONE"]).strftime("%Y-%m-%d %H:%M")

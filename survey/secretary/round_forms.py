@@ -11,7 +11,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from survey.forms import MultiCheckboxField
 from survey.models.rounds import DEFAULT_MIN_ANSWERS, LOWEST_MIN_ANSWERS
@@ -92,6 +99,12 @@ class ShowCodesForm(FlaskForm):
     """Which codes to show: ``new`` (not handed out yet), ``all``, or one invitation's id."""
 
     which = StringField(validators=[DataRequired(), Length(max=40)])
+
+
+class SentForm(FlaskForm):
+    """「已发送」 ticked (``1``) or not (``0``) for one person's message."""
+
+    sent = StringField(validators=[InputRequired(), Length(max=1), AnyOf(["0", "1"])])
 
 
 class AddParticipantForm(FlaskForm):

@@ -7,6 +7,7 @@ from survey.secretary import (  # noqa: F401 - imported for their routes
     closing_views,
     invitation_views,
     opening_views,
+    poster_views,
     roster_views,
     round_dashboard,
     round_views,

@@ -118,7 +118,7 @@ FORMS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = tuple(
         ("secretary", "/secretary/rounds/{collecting}/reissue",
          {"invitation": "nosuchinvitation", "reason": "手机丢失"}),
         ("secretary", "/secretary/rounds/{unsealed}/channel-items",
-         {"section": "{section}", "channel": "paper", "day": "2026-01-05", "text": "值班要合理"}),
+         {"channel": "paper", "day": "2026-01-05", "text-{section}": "值班要合理"}),
         ("secretary", "/committee/rounds/{unsealed}/themes/{theme}/rename", {"label": "新标题"}),
         ("secretary", "/committee/rounds/{unsealed}/items/{item}/status", {"status": "duplicate"}),
         ("jijian", "/committee/rounds/{closed}/unseal",
@@ -292,7 +292,7 @@ ROSTER_FILES: tuple[tuple[str, bytes, int], ...] = (
     ("header-only", _csv(CSV_HEADER), 400),
     ("unknown-column", _csv("name,category,post,salary\n张三,党员,,1\n"), 400),
     ("name-too-long", _csv(CSV_HEADER + "张" * 101 + ",党员,\n"), 400),
-    ("unknown-category", _csv(CSV_HEADER + "张三,团员,\n"), 400),
+    ("unknown-category", _csv(CSV_HEADER + "张三,民主党派,\n"), 400),
     ("unknown-post", _csv(CSV_HEADER + "张三,党员,所长\n"), 400),
     ("post-twice", _csv(CSV_HEADER + "张三,党员,宣传委员\n李四,党员,宣传委员\n"), 400),
     ("post-already-held", _csv(CSV_HEADER + "张三,党员,书记\n"), 400),
@@ -300,6 +300,8 @@ ROSTER_FILES: tuple[tuple[str, bytes, int], ...] = (
     ("too-many-rows", _csv(CSV_HEADER + "甲,党员,\n" * 5001), 400),
     ("unclosed-quote", _csv(CSV_HEADER + '"张三,党员,\n'), 400),
     ("binary", bytes(range(1, 256)) * 4, 400),
+    ("xlsx-not-a-zip", b"PK\x03\x04" + bytes(range(256)) * 4, 400),
+    ("old-xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, 400),
     ("too-large", b"a" * TOO_LARGE, 413),
 )
 

@@ -69,3 +69,22 @@ def test_rewrite_refuses_while_another_session_could_still_see_deleted_rows(
         transaction.rollback()
         other.close()
     rewrite_storage(engine, timeout=5)
+
+
+def test_rewrite_waits_for_a_transaction_running_in_another_database(engine: Engine) -> None:
+    """A transaction id still running anywhere on the server holds back every snapshot, so rows
+    deleted after it would survive the rewrite as "recently dead": it must refuse, not copy them.
+    """
+    if not on_postgres():
+        pytest.skip("PostgreSQL only")
+    admin = create_engine(make_url(POSTGRES_URL).set(database="postgres"))
+    other = admin.connect()
+    transaction = other.begin()
+    other.execute(text("SELECT txid_current()")).scalar()  # takes a transaction id
+    try:
+        with pytest.raises(StorageNotRewritten):
+            rewrite_storage(engine, timeout=1)
+    finally:
+        transaction.rollback()
+        other.close()
+        admin.dispose()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 16:51:29.787290
+Create Date: 2026-12-04 17:24:51.443149
 """
 
 from __future__ import annotations
@@ -131,6 +131,7 @@ def upgrade() -> None:
     sa.Column('blinded_hash', sa.LargeBinary(length=32), nullable=True),
     sa.Column('superseded', sa.Boolean(), nullable=False),
     sa.Column('added_late', sa.Boolean(), nullable=False),
+    sa.Column('message_sent', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_invitations_member_id_members')),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_invitations_round_id_rounds')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invitations')),
@@ -242,6 +243,7 @@ def upgrade() -> None:
     sa.Column('keywords', sa.JSON(), nullable=False),
     sa.Column('representative_id', sa.String(length=24), nullable=True),
     sa.Column('merged_into_id', sa.String(length=24), nullable=True),
+    sa.Column('removed', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['merged_into_id'], ['themes.id'], name=op.f('fk_themes_merged_into_id_themes')),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_themes_round_id_rounds')),
     sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_themes_section_id_sections')),
@@ -280,6 +282,7 @@ def upgrade() -> None:
     sa.Column('day', sa.Date(), nullable=True),
     sa.Column('theme_id', sa.String(length=24), nullable=True),
     sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('edited', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_opinion_items_round_id_rounds')),
     sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_opinion_items_section_id_sections')),
     sa.ForeignKeyConstraint(['theme_id'], ['themes.id'], name=op.f('fk_opinion_items_theme_id_themes')),

@@ -12,7 +12,7 @@ import { answerInfo, padAnswer, seal } from '../hpke.js';
 import { showForm, showReview } from './answer-form.js';
 import * as store from './common.js';
 import { ApiError, NetworkError, getKeys, postJson, showFailure, withRetries } from './common.js';
-import { $, msg, showMessage, showView } from './page.js';
+import { $, groupsOfFour, langQuery, msg, showMessage, showView } from './page.js';
 
 export function roundIdFromPath(path) {
   const match = /^\/a\/([a-z0-9]{1,32})\/?$/.exec(path);
@@ -64,6 +64,7 @@ function adoptHandoff(roundId, handoff) {
 }
 
 function write(keys, roundId, token) {
+  if (keys.kind === 'consultation') return consult(keys, roundId, token);
   $('handoff-open').onclick = async () => {
     const { showHandoff } = await import('./handoff.js');
     showHandoff(roundId, token, () => write(keys, roundId, token));
@@ -74,6 +75,15 @@ function write(keys, roundId, token) {
       onEdit: () => write(keys, roundId, token),
     }),
   );
+}
+
+/**
+ * Topics of a consultation (DESIGN §6): the same token, sealing and sending, another plaintext.
+ * Loaded only here, so an answer round's page carries none of it.
+ */
+async function consult(keys, roundId, token) {
+  const { showConsultation } = await import('./consult-form.js');
+  showConsultation(keys, roundId, (padded) => sealAndSend(keys, roundId, token, null, padded));
 }
 
 /**
@@ -94,7 +104,7 @@ async function roundClosed(roundId, keys) {
   store.wipeRound(roundId);
   const lines = [msg('closed'), msg('closed-wiped')];
   if (receipt) lines.push(msg('closed-but-received'));
-  showMessage({ title: msg('closed-title'), lines, receipt, kind: 'info' });
+  showMessage({ title: msg('closed-title'), lines, receipt: receipt && shortReceipt(receipt), kind: 'info' });
 }
 
 /**
@@ -129,11 +139,12 @@ function watchForClose(roundId, deadline) {
 const RECEIPT = /^[0-9a-f]{64}$/;
 
 /** Seal `answers` with the stored token, keep the request, send it. */
-export async function sealAndSend(keys, roundId, token, answers) {
+export async function sealAndSend(keys, roundId, token, answers, paddedAlready = null) {
   showView('v-sending');
   let body;
   try {
-    const padded = padAnswer(answers); // the smallest of 4096 / 16384 / 65536 bytes that fits
+    // The smallest of 4096 / 16384 / 65536 bytes that fits (a consultation pads its own).
+    const padded = paddedAlready || padAnswer(answers);
     const sealed = await seal(b64uDecode(keys.seal_key.public), answerInfo(roundId), padded);
     body = JSON.stringify({ token: token.token, signature: token.signature, sealed: b64uEncode(sealed) });
     store.save(roundId, 'pending-answer', { body });
@@ -184,10 +195,14 @@ function sendFailed(roundId, body, err) {
   return showFailure(err, err instanceof ApiError && err.status === 429 ? retry : undefined);
 }
 
-/** The receipt, the board, and what happens next. */
+/** The receipt (its first 16 digits; the board lists it whole), the board, what happens next. */
 export function showDone(roundId, receipt, justNow) {
   $('done-title').textContent = msg(justNow ? 'done-now' : 'done-before');
-  $('receipt').textContent = receipt;
-  $('board-link').href = `/r/${encodeURIComponent(roundId)}/board`;
+  $('receipt').textContent = shortReceipt(receipt);
+  $('receipt').dataset.receipt = receipt;
+  $('board-link').href = `/r/${encodeURIComponent(roundId)}${langQuery()}`;
   showView('v-done');
 }
+
+/** `3f2a 9c01 77de 0b41`: what an officer looks for on the board. */
+export const shortReceipt = (receipt) => groupsOfFour(receipt.slice(0, 16));

@@ -9,12 +9,12 @@
  */
 
 import { qrSvg } from '../qr.js';
-import { $, msg, showView } from './page.js';
+import { $, langQuery, msg, showView } from './page.js';
 
 /** The address that continues this round's answer elsewhere (?lang= is kept). */
 export function handoffLink(roundId, token) {
   const fragment = new URLSearchParams({ t: token.token, s: token.signature, fp: token.fp });
-  return `${location.origin}/a/${encodeURIComponent(roundId)}${location.search}#${fragment}`;
+  return `${location.origin}/a/${encodeURIComponent(roundId)}${langQuery()}#${fragment}`;
 }
 
 /** Show the link and its QR code; `back` returns to writing. */

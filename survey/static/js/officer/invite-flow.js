@@ -16,7 +16,7 @@ import * as br from '../blindrsa.js';
 import { fingerprintMatches, roundFingerprint } from '../fingerprint.js';
 import * as store from './common.js';
 import { ApiError, getKeys, postJson, showFailure, withRetries } from './common.js';
-import { $, groupsOfFour, msg, showMessage, showView } from './page.js';
+import { $, groupsOfFour, langQuery, msg, showMessage, showView } from './page.js';
 
 const ROUND_ID = /^[a-z0-9]{1,32}$/;
 // 26 symbols of the code alphabet (no 0/o, 1/l/i); typed codes may have spaces, dashes, capitals.
@@ -77,6 +77,9 @@ export function readForm(roundText, codeText) {
   return { r, c: normaliseCode(c), fp };
 }
 
+/** The answer page, in the language this page was asked in (?lang= is kept). */
+const answerPage = (roundId) => `/a/${roundId}${langQuery()}`;
+
 async function start(link, earlyKeys) {
   showView('v-working');
   const roundId = link.r;
@@ -129,7 +132,7 @@ async function showInvitation(link, asked, begin) {
   if (store.load(roundId, 'answered') || store.load(roundId, 'token')) {
     own = 'status-here';
     button.textContent = msg('continue');
-    action = () => location.replace(`/a/${roundId}`);
+    action = () => location.replace(answerPage(roundId));
   } else if (status instanceof Error) {
     own = 'status-unavailable';
   } else if (status.reissued || status.used) {
@@ -223,7 +226,7 @@ async function obtainSignature(roundId, pending, pk) {
   store.save(roundId, 'token', { token: pending.inputMsg, signature: b64uEncode(signature), fp: pending.fp });
   store.drop(roundId, 'pending-token'); // the invitation code leaves this phone's storage
   performance.mark('svy-token-stored');
-  location.replace(`/a/${roundId}`);
+  location.replace(answerPage(roundId));
 }
 
 function tokenRefused(roundId, pending, err, retry) {

@@ -108,3 +108,9 @@ export function setStatus(id, text) {
 export function groupsOfFour(text) {
   return String(text).replace(/(.{4})(?=.)/g, '$1 ');
 }
+
+/** `?lang=en` when this page was asked for in a chosen language, so the next page keeps it. */
+export function langQuery() {
+  var lang = new URLSearchParams(window.location.search).get('lang');
+  return lang && /^[a-z]{2,3}$/.test(lang) ? '?lang=' + lang : '';
+}
