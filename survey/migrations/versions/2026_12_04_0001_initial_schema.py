@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 17:24:51.443149
+Create Date: 2026-12-04 17:30:01.119462
 """
 
 from __future__ import annotations
