@@ -5,6 +5,7 @@ from __future__ import annotations
 from survey.committee import (  # noqa: F401 - imported for their routes
     custodian_views,
     edit_views,
+    feedback_views,
     participation_views,
     selection_views,
     storage_views,

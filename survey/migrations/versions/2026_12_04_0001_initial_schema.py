@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 17:27:04.327623
+Create Date: 2026-12-04 17:39:21.586431
 """
 
 from __future__ import annotations
