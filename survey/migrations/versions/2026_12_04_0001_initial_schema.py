@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 17:24:51.443149
+Create Date: 2026-12-04 17:31:44.518628
 """
 
 from __future__ import annotations
