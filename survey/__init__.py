@@ -54,6 +54,7 @@ def init_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
+    from survey.admin import topics_views  # noqa: F401 - its routes join the admin blueprint
     from survey.admin.views import bp as admin_bp
     from survey.api.views import bp as api_bp
     from survey.auth.views import bp as auth_bp

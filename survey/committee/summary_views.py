@@ -3,7 +3,7 @@ the custodians' own pages, survey/custodian/)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -17,7 +17,6 @@ from survey.forms import EmptyForm
 from survey.models import Round
 from survey.rounds.errors import WrongState
 from survey.rounds.requirements import required_answers
-from survey.rounds.storage import StorageNotRewritten, rewrite_storage
 from survey.rounds.unseal import UnsealReport, below_minimum_message
 from survey.secretary.round_support import branch_round as committee_round
 from survey.secretary.round_support import signed_in
@@ -143,24 +142,6 @@ def unsealed_message(report: UnsealReport) -> str:
             n=report.unknown_section_texts,
         )
     return message
-
-
-def rewrite_after_unseal() -> None:
-    """Rewrite the storage after the unseal transaction committed (see rounds.storage)."""
-    if not current_app.config["REWRITE_STORAGE_AFTER_UNSEAL"]:
-        return
-    try:
-        rewrite_storage(db.engine)
-    except StorageNotRewritten as error:
-        current_app.logger.error("storage not rewritten after unseal: %s", error)
-        flash(
-            _(
-                "The answers are unsealed, but the database file could not be rewritten yet, so"
-                " traces of the sealed answers may remain in it. Ask the administrator to"
-                " compact the database (VACUUM)."
-            ),
-            "warning",
-        )
 
 
 @bp.get("/rounds/<round_id>/export.<fmt>")

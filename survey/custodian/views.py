@@ -99,10 +99,12 @@ def give_part(round_id: str) -> Response:
             return redirect(url_for("custodian.unseal_part", round_id=round_id))
         if given is not None:
             db.session.commit()
-            from survey.committee.summary_views import rewrite_after_unseal, unsealed_message
+            # The storage rewrite and the report as the committee's own unseal pages had them.
+            from survey.committee.storage_views import rewrite_after_commit
+            from survey.committee.summary_views import unsealed_message
 
-            rewrite_after_unseal()
-            flash(unsealed_message(given), "success")
+            if rewrite_after_commit():
+                flash(unsealed_message(given), "success")
             return redirect(url_for("committee.round_summary", round_id=round_id))
     return _part_page(round_, number, form, 400)
 

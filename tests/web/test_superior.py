@@ -168,3 +168,38 @@ def test_cli_rules_and_supervise(runner: Any, branch: Branch, superior_user: Use
     assert bound.exit_code == 0 and bound.stdout.strip() == branch.slug
     refused = runner.invoke(args=["topics", "supervise", "county", "nosuchbranch"])
     assert refused.exit_code == 1 and "no branch" in refused.stderr
+
+
+def test_admin_sets_branch_rules_and_superior_branches(
+    session: Session,
+    client: FlaskClient,
+    branch: Branch,
+    superior_user: User,
+    make_user: Callable[..., User],
+    make_branch: Callable[..., Branch],
+) -> None:
+    admin = make_user("root", roles=("admin",), branch=None)
+    other = make_branch(slug="second", name="第二支部")
+    log_in(client, admin.username)
+    index = client.get("/admin/").get_data(as_text=True)
+    assert f"/admin/branches/{branch.public_id}/topics" in index
+    assert f"/admin/users/{superior_user.public_id}/supervised" in index
+    saved = client.post(
+        f"/admin/branches/{branch.public_id}/topics",
+        data={"reported": "y", "final_mode": "explained"},
+    )
+    assert saved.status_code == 302
+    session.expire_all()
+    assert branch.topics_reported and branch.topics_final_mode == "explained"
+    bound = client.post(
+        f"/admin/users/{superior_user.public_id}/supervised",
+        data={"branches": [branch.public_id, other.public_id]},
+    )
+    assert bound.status_code == 302
+    session.expire_all()
+    assert {b.slug for b in superior_user.supervised} == {branch.slug, "second"}
+    none = client.post(f"/admin/users/{superior_user.public_id}/supervised", data={})
+    assert none.status_code == 400 and "at least one branch" in none.get_data(as_text=True)
+    client.post("/auth/logout")
+    log_in(client, superior_user.username)
+    assert client.get(f"/admin/branches/{branch.public_id}/topics").status_code == 403
