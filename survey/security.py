@@ -76,6 +76,13 @@ class QuietRequestLogFilter(logging.Filter):
         return True
 
 
+# Responses that are never rendered as documents (scripts, style sheets, the JSON API, served
+# with nosniff): the only ones sent without CSP and framing rules.
+SUBRESOURCE_TYPES = frozenset(
+    {"text/javascript", "application/javascript", "text/css", "application/json"}
+)
+
+
 def install_request_hooks(app: Flask) -> None:
     """Refuse to serve without a secret key; add security headers to every response."""
     app.session_interface = StaffSessionInterface()
@@ -98,10 +105,16 @@ def install_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
+        if response.mimetype in SUBRESOURCE_TYPES:
+            # Scripts, style sheets, JSON: CSP and framing rules apply to documents, never to
+            # them, and Cache-Control already says what Expires would (DESIGN.md section 5:
+            # an officer's phone downloads these headers once per file).
+            response.headers.pop("Expires", None)
+        else:
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers["X-Frame-Options"] = "DENY"
         if is_quiet_path(request.path):
             response.headers["Cache-Control"] = response.headers.get("Cache-Control", "no-store")
         return response

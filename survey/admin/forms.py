@@ -13,6 +13,7 @@ ROLE_LABELS = {
     "admin": _l("Administrator"),
     "secretary": _l("Secretary (manages roster and rounds)"),
     "committee": _l("Committee member (opens and reads answers)"),
+    "superior": _l("Superior Party organisation (replies to reported topics)"),
 }
 
 

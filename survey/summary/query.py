@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.analysis import normalise
-from survey.models import OpinionItem, Round, Theme
+from survey.models import OpinionItem, Round, Section, Theme
 from survey.rounds.clock import configured_timezone, local_date
 from survey.rounds.invitations import reissue_count, shown_again_count, used_count
+from survey.rounds.labels import POST_LABELS_ZH
 from survey.rounds.requirements import current_invitations, required_answers
 
 
@@ -59,6 +60,8 @@ class SectionView:
     themes: tuple[ThemeView, ...]
     # Duplicates and items set aside: kept, shown apart, restorable.
     inactive: tuple[ItemView, ...] = ()
+    # For a section about one committee member: their posts and name (「书记张明」).
+    member: str = ""
 
     @property
     def count(self) -> int:
@@ -150,9 +153,17 @@ def build_summary(session: Session, round_: Round, query: str = "") -> Summary:
                 title=section.title,
                 themes=_theme_views(themes, section.id, shown),
                 inactive=tuple(_view(i) for i in _ordered(shown) if i.status != "active"),
+                member=_member(section),
             )
         )
     return Summary(round_.public_id, round_facts(round_, items), tuple(sections), needle)
+
+
+def _member(section: Section) -> str:
+    if section.member is None:
+        return ""
+    posts = "、".join(POST_LABELS_ZH.get(post, post) for post in section.member.post_names)
+    return f"{posts}{section.member.name}"
 
 
 def root_theme(themes: dict[str, Theme], theme_id: str | None) -> Theme | None:
