@@ -86,6 +86,8 @@ def seed_round(app: Flask, participants: int) -> tuple[str, list[str]]:
             for n, d in (("secretary", "书记"), ("jijian", "纪检委员"))
         ]
         users[0].roles, users[1].roles = {"secretary", "committee"}, {"committee"}
+        for user in users:  # custodians are bound to roster members (survey/auth/custody.py)
+            user.member = Member(name=f"{user.display_name}本人", branch=branch, active=False)
         chief = Member(name="王明", branch=branch)
         members = [Member(name=f"民警{i}", branch=branch) for i in range(participants)]
         session.add_all([branch, *users, chief, *members])

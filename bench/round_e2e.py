@@ -91,6 +91,8 @@ def seed_draft(app: Flask, officers: int) -> int:
         users = [User(username=n, display_name=d, password_hash="!", branch=branch)  # noqa: S106
                  for n, d in (("secretary", "书记"), ("jijian", "纪检委员"))]
         users[0].roles, users[1].roles = {"secretary", "committee"}, {"committee"}
+        for user in users:  # custodians are bound to roster members (survey/auth/custody.py)
+            user.member = Member(name=f"{user.display_name}本人", branch=branch, active=False)
         committee = [Member(name=n, branch=branch) for n, _ in COMMITTEE]
         members = [Member(name=f"民警{i:04d}", branch=branch) for i in range(officers)]
         session.add_all([branch, *users, *committee, *members])

@@ -30,6 +30,7 @@ from survey.rounds.clock import utcnow
 from survey.rounds.wire import b64u_decode, b64u_encode
 from tests.committed import TEST_SECRET_KEY, committed_app
 from tests.conftest import free_port
+from tests.factories import bind_custodians
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 START_SECONDS = 90.0
@@ -70,6 +71,7 @@ def seed_round(database_url: str, instance: Path, participants: int) -> LiveRoun
         session.add_all([branch, secretary, second, chief, *members])
         session.flush()
         session.add(CommitteePost(branch_id=branch.id, post="secretary", member=chief))
+        bind_custodians(session, secretary, second)  # custodians are two known people
         settings = drafts.DraftSettings(title="运维测试轮次", custodian2=second, min_answers=3)
         round_ = drafts.create_round(session, branch, secretary, settings, now=utcnow())
         drafts.set_participants(session, round_, members)
