@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
@@ -14,8 +15,11 @@ from survey.rounds.errors import InvalidRoundSettings, WrongState
 from survey.rounds.log import log_event
 from survey.rounds.requirements import required_answers
 
+if TYPE_CHECKING:
+    from survey.rounds.queries import CollectingRound
 
-def due(round_: Round, now: datetime) -> bool:
+
+def due(round_: Round | CollectingRound, now: datetime) -> bool:
     """A collecting round whose deadline has passed."""
     return round_.state == "collecting" and round_.deadline is not None and now >= round_.deadline
 
