@@ -53,8 +53,15 @@ _CLAIM = (
 )
 # ON CONFLICT DO NOTHING: a spent key or sealed bytes already stored write nothing and raise
 # nothing, so the transaction stays usable (no savepoint) to find out which, and why.
-_SPEND_SQLITE = sqlite_insert(SpentToken).on_conflict_do_nothing()
-_SPEND_POSTGRES = postgresql_insert(SpentToken).on_conflict_do_nothing()
+# rowcount is kept (preserve_rowcount): without it psycopg reports -1 for an INSERT.
+_SPEND_SQLITE = (
+    sqlite_insert(SpentToken).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
+)
+_SPEND_POSTGRES = (
+    postgresql_insert(SpentToken)
+    .on_conflict_do_nothing()
+    .execution_options(preserve_rowcount=True)
+)
 _STORE = insert(SealedAnswer)
 
 

@@ -47,12 +47,13 @@ def lock_round(session: Session, round_: Round) -> None:
     close is exact and nothing is accepted after it. SQLite: the transaction already holds the
     database's write lock (``BEGIN IMMEDIATE``).
     """
-    session.execute(
+    # The row must be fetched: only then does populate_existing refresh ``round_``.
+    session.scalars(
         select(Round)
         .where(Round.id == round_.id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    )
+    ).one()
 
 
 def close_round(
