@@ -27,6 +27,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# Staff pages may show answer texts, names, codes or parts: no browser or proxy keeps a copy
+# (a shared office computer's cache, the back button after logout).
+NO_STORE_BLUEPRINTS = frozenset(
+    {"admin", "auth", "committee", "custodian", "secretary", "superior"}
+)
 # Paths whose requests are never written to a request log: who opened an invitation or sent an
 # answer must not sit next to an address and a time (DESIGN.md section 3).
 QUIET_PATH_PREFIXES = ("/i", "/a/", "/api/v1")
@@ -115,6 +120,9 @@ def install_request_hooks(app: Flask) -> None:
         else:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             response.headers["X-Frame-Options"] = "DENY"
-        if is_quiet_path(request.path):
+        if is_quiet_path(request.path) or request.blueprint in NO_STORE_BLUEPRINTS:
             response.headers["Cache-Control"] = response.headers.get("Cache-Control", "no-store")
+        hsts = int(app.config.get("HSTS_SECONDS") or 0)
+        if hsts > 0:
+            response.headers["Strict-Transport-Security"] = f"max-age={hsts}; includeSubDomains"
         return response

@@ -89,7 +89,9 @@ def test_a_kept_password_is_reused_for_a_fresh_database(
     assert log_in(client, "jijian", "kept-pass-word").status_code == 302
 
 
-@pytest.mark.settings(PRODUCTION=True)
+@pytest.mark.settings(
+    PRODUCTION=True, OPENING_ARGON2_MEMORY_KIB=65536, OPENING_ARGON2_TIME_COST=3
+)
 def test_demo_refuses_in_production(runner: Any, session: Session) -> None:
     before = counts(session)
     result = runner.invoke(args=["demo"])
