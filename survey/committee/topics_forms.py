@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from survey.topics.labels import DISPOSITION_LABELS
 
 MAX_TEXT = 2000
+SOURCE_IDS = 250_000
 
 
 class TopicForm(FlaskForm):
@@ -41,12 +42,13 @@ class TopicForm(FlaskForm):
     # Member public ids of the committee; "" for none. Choices are set by the view.
     owner = SelectField(_l("Responsible committee member (optional)"), coerce=str, default="")
     # Where a topic made from a theme comes from (space-separated ids).
-    themes = HiddenField()
-    items = HiddenField()
+    # Ids of 20-odd characters: room for every item of a large round.
+    themes = HiddenField(validators=[Length(max=SOURCE_IDS)])
+    items = HiddenField(validators=[Length(max=SOURCE_IDS)])
 
 
 class MoveTopicForm(FlaskForm):
-    step = HiddenField(validators=[DataRequired()])
+    step = HiddenField(validators=[DataRequired(), Length(max=8)])
 
 
 class PublishForm(FlaskForm):
