@@ -17,7 +17,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from survey.topics.labels import DISPOSITION_LABELS
 
 MAX_TEXT = 2000
-SOURCE_IDS = 250_000
+# Space-separated public ids of the themes or items a topic comes from.
+MAX_IDS = 64 * 1024
 
 
 class TopicForm(FlaskForm):
@@ -42,9 +43,8 @@ class TopicForm(FlaskForm):
     # Member public ids of the committee; "" for none. Choices are set by the view.
     owner = SelectField(_l("Responsible committee member (optional)"), coerce=str, default="")
     # Where a topic made from a theme comes from (space-separated ids).
-    # Ids of 20-odd characters: room for every item of a large round.
-    themes = HiddenField(validators=[Length(max=SOURCE_IDS)])
-    items = HiddenField(validators=[Length(max=SOURCE_IDS)])
+    themes = HiddenField(validators=[Length(max=MAX_IDS)])
+    items = HiddenField(validators=[Length(max=MAX_IDS)])
 
 
 class MoveTopicForm(FlaskForm):
