@@ -51,6 +51,7 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 import server as bench  # noqa: E402
+from fresh_database import fresh_database  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 
 from survey import create_app  # noqa: E402
@@ -372,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     for run in range(1, args.runs + 1):
         with ExitStack() as stack:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="crash-")))
-            url, _bare = stack.enter_context(bench.databases(args.database, tmp))
+            url = stack.enter_context(fresh_database(args.database, tmp, "crash"))
             print(f"run {run}:", flush=True)
             result = crash_run(url, tmp, officers=args.officers, clients=args.clients,
                                kills=kills, say=lambda line: print(line, flush=True))

@@ -6,7 +6,7 @@ docs/performance.md has the measurements behind the slow-client ones.
 
 Environment: SURVEY_BIND (127.0.0.1:8000), SURVEY_WORKERS (2: one per core),
 SURVEY_THREADS (16 per worker), SURVEY_BODY_TIMEOUT (20 seconds for a whole request body),
-SURVEY_WORKER_CLASS (gthread).
+SURVEY_APP_THREADS (4 of them in the app at once), SURVEY_WORKER_CLASS (gthread).
 """
 
 import os
@@ -21,6 +21,10 @@ threads = int(os.environ.get("SURVEY_THREADS", "16"))
 # Each body is read whole before the app sees it, within this many seconds in all (408 after):
 # the largest answer (about 88 KB as JSON) needs 4.4 KB/s to make it, slower than any 2G link.
 body_timeout = float(os.environ.get("SURVEY_BODY_TIMEOUT", "20"))
+# Of those threads, how many may run the app at once (after their body is in): the app's work is
+# CPU and database, so more at once in one process only stretches each transaction (on SQLite,
+# the write lock) while threads take turns on the GIL. 0: no limit.
+app_threads = int(os.environ.get("SURVEY_APP_THREADS", "4"))
 # Seconds of silence before a worker is restarted (threads still answer the heartbeat).
 timeout = 30
 graceful_timeout = 30
@@ -39,4 +43,4 @@ def post_worker_init(worker):
     if body_timeout > 0:  # 0 switches it off (only bench/slow_clients.py does, to compare)
         from survey.slow_clients import install
 
-        install(worker, body_timeout)
+        install(worker, body_timeout, app_threads)

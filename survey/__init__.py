@@ -54,16 +54,29 @@ def init_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
+    from survey.admin import topics_views  # noqa: F401 - its routes join the admin blueprint
     from survey.admin.views import bp as admin_bp
     from survey.api.views import bp as api_bp
     from survey.auth.views import bp as auth_bp
     from survey.committee.views import bp as committee_bp
+    from survey.custodian.views import bp as custodian_bp
     from survey.health import bp as health_bp
     from survey.officer.views import bp as officer_bp
     from survey.public.views import bp as public_bp
     from survey.secretary.views import bp as secretary_bp
+    from survey.superior.views import bp as superior_bp
 
-    blueprints = (public_bp, auth_bp, admin_bp, secretary_bp, committee_bp, officer_bp, api_bp)
+    blueprints = (
+        public_bp,
+        auth_bp,
+        admin_bp,
+        secretary_bp,
+        committee_bp,
+        custodian_bp,
+        superior_bp,
+        officer_bp,
+        api_bp,
+    )
     for blueprint in (*blueprints, health_bp):
         app.register_blueprint(blueprint)
 

@@ -91,18 +91,24 @@ class Watchdog:
 class WholeBodyFirst:
     """WSGI middleware: the app gets a request only once its whole body is in memory."""
 
-    def __init__(self, app: WsgiApp, *, timeout: float, limit: int = DEFAULT_LIMIT) -> None:
+    def __init__(
+        self, app: WsgiApp, *, timeout: float, limit: int = DEFAULT_LIMIT, inside: int = 0
+    ) -> None:
         self.app = app
         self.timeout = timeout
         self.limit = limit
         self.watchdog = Watchdog()
+        # At most ``inside`` requests run the app at once (0: no limit). The other threads only
+        # wait on the network; the app's own work is CPU and database, where more concurrency
+        # in one process only stretches each transaction (and SQLite's write lock) on the GIL.
+        self.gate = threading.BoundedSemaphore(inside) if inside > 0 else None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if not self._has_body(environ):
-            return self.app(environ, start_response)
+            return self._app(environ, start_response)
         declared = environ.get("CONTENT_LENGTH") or ""
         if declared.isdigit() and int(declared) > self.limit:
-            return self.app(environ, start_response)  # refused unread, from its headers
+            return self._app(environ, start_response)  # refused unread, from its headers
         sock = environ.get("gunicorn.socket")
         number = self.watchdog.watch(sock, time.monotonic() + self.timeout) if sock else None
         try:
@@ -115,7 +121,13 @@ class WholeBodyFirst:
             return self._refuse(environ, start_response, timed_out=fired)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        return self.app(environ, start_response)
+        return self._app(environ, start_response)
+
+    def _app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if self.gate is None:
+            return self.app(environ, start_response)
+        with self.gate:
+            return self.app(environ, start_response)
 
     @staticmethod
     def _has_body(environ: dict[str, Any]) -> bool:
@@ -158,10 +170,10 @@ class WholeBodyFirst:
         return [data]
 
 
-def install(worker: Any, timeout: float) -> None:
+def install(worker: Any, timeout: float, inside: int = 0) -> None:
     """Wrap a gunicorn worker's app (the ``post_worker_init`` hook); the limit is the app's own."""
     limit = DEFAULT_LIMIT
     config = getattr(worker.wsgi, "config", None)
     if config is not None and config.get("MAX_CONTENT_LENGTH"):
         limit = int(config["MAX_CONTENT_LENGTH"])
-    worker.wsgi = WholeBodyFirst(worker.wsgi, timeout=timeout, limit=limit)
+    worker.wsgi = WholeBodyFirst(worker.wsgi, timeout=timeout, limit=limit, inside=inside)

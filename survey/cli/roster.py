@@ -1,4 +1,4 @@
-"""``survey roster import`` (and ``export``): the secretary's CSV, from the command line.
+"""``survey roster import`` and ``export``: the secretary's roster (.xlsx or CSV) from a shell.
 
 The same checks as the web import: any row error means nothing is imported.
 """

@@ -11,17 +11,18 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from survey.cli.round_summary import find_round
 from survey.cli.rounds import _deadline
 from survey.cli.support import reports_domain_errors
 from survey.config import secret_key_bytes
 from survey.extensions import db
-from survey.models import Round
+from survey.models import FINAL_MODES, Branch, Round, User
 from survey.models.topics import DISPOSITION_KINDS
 from survey.rounds import opening
 from survey.rounds.clock import utcnow
-from survey.topics import drafting, finalising, publishing, review
+from survey.topics import drafting, finalising, publishing, review, superior
 from survey.topics.exports import FORMATS, render
 from survey.topics.record import build_record
 
@@ -158,3 +159,51 @@ def export_command(round_id: str, fmt: str, output: str | None) -> None:
         click.echo(f"wrote {output}", err=True)
         return
     click.echo(data.decode("utf-8"), nl=False)
+
+
+@topics_group.command("report")
+@click.argument("round_id")
+@with_appcontext
+@reports_domain_errors
+def report_command(round_id: str) -> None:
+    """Report the latest version and its record to the superior Party organisation."""
+    version = superior.report_topics(db.session, _answer_round(round_id), None, now=utcnow())
+    db.session.commit()
+    click.echo(f"version {version.number} reported")
+
+
+def _branch(slug: str) -> Branch:
+    branch = db.session.scalar(select(Branch).where(Branch.slug == slug))
+    if branch is None:
+        raise click.ClickException(f"no branch {slug!r}")
+    return branch
+
+
+@topics_group.command("rules")
+@click.argument("branch_slug")
+@click.option("--reported/--not-reported", default=None, help="Report topics to the superior.")
+@click.option("--final-mode", type=click.Choice(FINAL_MODES), help="strict or explained.")
+@with_appcontext
+@reports_domain_errors
+def rules_command(branch_slug: str, reported: bool | None, final_mode: str | None) -> None:
+    """Set a branch's topic rules; prints them."""
+    branch = superior.set_topic_rules(
+        db.session, _branch(branch_slug), reported=reported, final_mode=final_mode
+    )
+    db.session.commit()
+    click.echo(f"reported={branch.topics_reported} final_mode={branch.topics_final_mode}")
+
+
+@topics_group.command("supervise")
+@click.argument("username")
+@click.argument("branch_slugs", nargs=-1, required=True)
+@with_appcontext
+@reports_domain_errors
+def supervise_command(username: str, branch_slugs: tuple[str, ...]) -> None:
+    """Bind a superior account to the branches it supervises (replaces the list)."""
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    superior.set_supervised(db.session, user, [_branch(s) for s in branch_slugs])
+    db.session.commit()
+    click.echo(" ".join(sorted(b.slug for b in user.supervised)))

@@ -4,32 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import (
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
 
 from survey.models.summary import ITEM_STATUSES
-
-_PART_KW = {
-    "autocomplete": "off",
-    "autocapitalize": "characters",
-    "spellcheck": "false",
-    "placeholder": "XXXX-XXXX-XXXX-XXXX",
-}
-
-
-class UnsealForm(FlaskForm):
-    """Each custodian types their own part; the parts may come in either field."""
-
-    part1 = PasswordField(
-        _l("Part 1 (first custodian)"),
-        validators=[DataRequired(message=_l("Type part 1.")), Length(max=64)],
-        render_kw=_PART_KW,
-    )
-    part2 = PasswordField(
-        _l("Part 2 (second custodian)"),
-        validators=[DataRequired(message=_l("Type part 2.")), Length(max=64)],
-        render_kw=_PART_KW,
-    )
+from survey.summary.channels import MAX_TEXT
 
 
 class RenameThemeForm(FlaskForm):
@@ -60,3 +45,43 @@ class ItemStatusForm(FlaskForm):
 
         if field.data not in ITEM_STATUSES:
             raise ValidationError(_l("Unknown item status."))
+
+
+def _selection() -> SelectMultipleField:
+    """The ticked items (ids); the service checks they belong to the round."""
+    return SelectMultipleField(_l("Items"), coerce=str, validate_choice=False)
+
+
+class MoveSelectionForm(FlaskForm):
+    """One form per section of the summary page: its ticked items and where they go."""
+
+    item = _selection()
+    # Choices (every section and theme) are set by the view, as for one item.
+    target = SelectField(_l("Move the selected items to"), coerce=str, validators=[DataRequired()])
+
+
+class NewThemeForm(FlaskForm):
+    """The same section form, sent by its other button: a new theme of the ticked items."""
+
+    item = _selection()
+    section = IntegerField(validators=[DataRequired()])
+    heading = StringField(_l("Heading of the new theme"), validators=[Length(max=200)])
+
+
+class SplitThemeForm(FlaskForm):
+    item = _selection()
+    heading = StringField(
+        _l("Heading of the new theme"),
+        validators=[DataRequired(message=_l("Give the new theme a heading.")), Length(max=200)],
+    )
+
+
+class ItemTextForm(FlaskForm):
+    text = TextAreaField(
+        _l("Text"),
+        validators=[DataRequired(message=_l("Type the text.")), Length(max=MAX_TEXT)],
+        description=_l(
+            "The new text replaces the old one for good: the old text is not kept anywhere, not"
+            " even in the log, so this edit cannot be undone. The item is marked as edited."
+        ),
+    )

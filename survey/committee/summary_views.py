@@ -1,29 +1,29 @@
-"""The committee's rounds, the unseal form, the grouped summary and its downloads."""
+"""The committee's rounds, the grouped summary and its downloads (parts are given to unseal on
+the custodians' own pages, survey/custodian/)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from survey.auth.decorators import current_user, roles_required
 from survey.committee.blueprint import bp
-from survey.committee.forms import UnsealForm
+from survey.committee.edit_support import move_choices
 from survey.exports import FORMATS, content_disposition, render
 from survey.extensions import db
-from survey.forms import attempt
+from survey.forms import EmptyForm
 from survey.models import Round
-from survey.rounds.clock import utcnow
 from survey.rounds.errors import WrongState
 from survey.rounds.requirements import required_answers
-from survey.rounds.storage import StorageNotRewritten, rewrite_storage
-from survey.rounds.unseal import UnsealReport, below_minimum_message, unseal_round
+from survey.rounds.unseal import UnsealReport, below_minimum_message
 from survey.secretary.round_support import branch_round as committee_round
 from survey.secretary.round_support import signed_in
 from survey.summary.chart import BarChart, bar_chart
 from survey.summary.labels import channel_label, fact_rows, status_label, theme_heading
 from survey.summary.query import Summary, build_summary, round_facts
+from survey.summary.regroup import unplaced_items
 
 UNSEALED_STATES = ("summarising", "consulting", "final")
 # Functions the summary templates call.
@@ -75,14 +75,15 @@ def round_summary(round_id: str) -> str | Response:
                 number=round_.version,
             )
         )
-    return summary_page(round_, UnsealForm())[0]
+    return summary_page(round_)[0]
 
 
-def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[str, int]:
-    """The round page: facts, then the unseal form (closed) or the grouped summary."""
+def summary_page(round_: Round, status: int = 200) -> tuple[str, int]:
+    """The round page: facts, then where unsealing stands (closed) or the grouped summary."""
     query = request.args.get("q", "").strip()[:MAX_QUERY]
     summary: Summary | None = None
     charts: dict[int, BarChart] = {}
+    editing: dict[str, object] = {"choices": [], "waiting": 0}
     if round_.state in UNSEALED_STATES:
         summary = build_summary(db.session, round_, query)
         charts = {
@@ -90,6 +91,9 @@ def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[st
             for section in summary.sections
         }
         facts = summary.facts
+        if round_.state == "summarising":
+            waiting = len(unplaced_items(db.session, round_))
+            editing = {"choices": move_choices(round_), "waiting": waiting}
     else:
         facts = round_facts(round_)
     received, needed = round_.answers_at_close or 0, required_answers(round_)
@@ -101,10 +105,12 @@ def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[st
         summary=summary,
         charts=charts,
         query=query,
-        form=form,
         below_minimum=below,
         formats=FORMATS,
         can_add_items=_can_add_items(),
+        move_choices=editing["choices"],
+        waiting=editing["waiting"],
+        button=EmptyForm(),
         **LABELS,
     )
     return page, status
@@ -117,30 +123,6 @@ def _can_add_items() -> bool:
         and user.has_role("secretary")
         and "secretary.channel_items" in current_app.view_functions
     )
-
-
-@bp.post("/rounds/<round_id>/unseal")
-@roles_required("committee")
-def unseal(round_id: str) -> Response | tuple[str, int]:
-    round_ = committee_round(round_id)
-    form = UnsealForm()
-    if form.validate_on_submit():
-        report = attempt(
-            form,
-            unseal_round,
-            db.session,
-            round_,
-            form.part1.data or "",
-            form.part2.data or "",
-            now=utcnow(),
-            actor=signed_in(),
-        )
-        if report is not None:
-            db.session.commit()
-            rewrite_after_unseal()
-            flash(unsealed_message(report), "success")
-            return redirect(url_for("committee.round_summary", round_id=round_id))
-    return summary_page(round_, form, 400)
 
 
 def unsealed_message(report: UnsealReport) -> str:
@@ -162,31 +144,15 @@ def unsealed_message(report: UnsealReport) -> str:
     return message
 
 
-def rewrite_after_unseal() -> None:
-    """Rewrite the storage after the unseal transaction committed (see rounds.storage)."""
-    if not current_app.config["REWRITE_STORAGE_AFTER_UNSEAL"]:
-        return
-    try:
-        rewrite_storage(db.engine)
-    except StorageNotRewritten as error:
-        current_app.logger.error("storage not rewritten after unseal: %s", error)
-        flash(
-            _(
-                "The answers are unsealed, but the database file could not be rewritten yet, so"
-                " traces of the sealed answers may remain in it. Ask the administrator to"
-                " compact the database (VACUUM)."
-            ),
-            "warning",
-        )
-
-
 @bp.get("/rounds/<round_id>/export.<fmt>")
 @roles_required("committee")
 def export(round_id: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     summary = build_summary(db.session, unsealed_round(round_id))
-    response = Response(render(summary, fmt, bom=True), mimetype=FORMATS[fmt].mimetype)
+    # content_type, not mimetype: the formats' types carry their charset already, and
+    # mimetype= would append a second one.
+    response = Response(render(summary, fmt, bom=True), content_type=FORMATS[fmt].mimetype)
     response.headers["Content-Disposition"] = content_disposition(summary, fmt)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -124,7 +124,11 @@ def topic_form(round_: Round, **data: object) -> TopicForm:
 def topics(round_id: str) -> str:
     round_ = topics_round(round_id)
     draft = drafting.current_draft(db.session, round_)
+    latest = drafting.latest_published(db.session, round_)
     record = build_record(db.session, round_, with_draft=True)
+    # Without a draft, the latest version's topics are shown for editing: the first change
+    # starts the draft of the next version as a copy of them (carried-over ids kept).
+    base = draft or latest
     edit_forms = {
         t.key: topic_form(
             round_,
@@ -133,12 +137,14 @@ def topics(round_id: str) -> str:
             outcome=t.outcome,
             owner=t.owner.public_id if t.owner else "",
         )
-        for t in (draft.topics if draft else [])
+        for t in (base.topics if base else [])
     }
     return render_template(
         "committee/topics.html",
         round=round_,
         draft=draft,
+        next_number=(latest.number + 1) if latest else 1,
+        shown=record.versions[-1] if record.versions else None,
         record=record,
         edit_forms=edit_forms,
         new_form=topic_form(round_),
@@ -226,7 +232,7 @@ def publish_topics(round_id: str) -> Response:
 
 
 def download(data: bytes, mimetype: str, name: str) -> Response:
-    response = Response(data, mimetype=mimetype)
+    response = Response(data, content_type=mimetype)  # the type carries its charset already
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

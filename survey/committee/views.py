@@ -5,8 +5,12 @@ from __future__ import annotations
 from survey.committee import (  # noqa: F401 - imported for their routes
     custodian_views,
     edit_views,
+    feedback_views,
     participation_views,
+    selection_views,
+    storage_views,
     summary_views,
+    theme_views,
     topics_review_views,
     topics_views,
 )

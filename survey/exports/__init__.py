@@ -58,14 +58,24 @@ def render(summary: Summary, name: str, *, bom: bool = False) -> bytes:
 
 
 def filename(summary: Summary, name: str) -> str:
-    """An ASCII file name: the round id, never the title (which may be Chinese)."""
+    """An ASCII file name for clients that read no other: the round id."""
     return f"summary-{summary.round_id}.{FORMATS[name].extension}"
 
 
-def content_disposition(summary: Summary, name: str) -> str:
-    """``attachment`` with the ASCII name, and 「征求意见汇总表-<id>」 for browsers that read
-    RFC 6266 ``filename*``."""
+def safe_name(text: str, limit: int = 80) -> str:
+    """``text`` usable in a file name on Windows, macOS and Linux (no path or reserved marks)."""
+    kept = "".join(" " if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in text)
+    return " ".join(kept.split())[:limit].strip(" .") or "survey"
+
+
+def attachment(ascii_name: str, local_name: str) -> str:
+    """``attachment`` with an ASCII name and the real one as RFC 6266 ``filename*``."""
     from urllib.parse import quote
 
-    local = f"征求意见汇总表-{summary.round_id}.{FORMATS[name].extension}"
-    return f"attachment; filename=\"{filename(summary, name)}\"; filename*=UTF-8''{quote(local)}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(local_name)}"
+
+
+def content_disposition(summary: Summary, name: str) -> str:
+    """The file is named after the round: 「<title>-征求意见汇总表.docx」 (ASCII: the round id)."""
+    local = f"{safe_name(summary.facts.title)}-征求意见汇总表.{FORMATS[name].extension}"
+    return attachment(filename(summary, name), local)

@@ -1,85 +1,158 @@
-"""Word export: the 征求意见汇总表 (python-docx).
+"""Word export: the 征求意见汇总表, a table in 公文 style (survey/exports/docx_style.py).
 
-The round's facts, then per section and theme the numbered items. Word and WPS pick the font for
-Chinese from ``w:eastAsia`` of ``w:rFonts``; the default template leaves it to theme fonts that
-often lack Chinese glyphs, so the styles used here name 宋体 (body) and 黑体 (headings) directly
-and drop the theme-font attributes that would override them.
+Title, 制表单位 and 制表日期; how many opinions came from which channel; per section a table
+序号 | 意见建议 | 涉及对象 | 类别（主题）| 来源渠道, one row per item, followed by its counts per
+theme and channel; then, in a short appendix, the technical facts of the round (k, unreadable
+answers, reissues …) and the fonts the document asks for. Page numbers are a PAGE field.
 """
 
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from docx.styles.style import BaseStyle
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from survey.summary.labels import fact_rows, item_note, theme_heading
+from survey.exports import docx_style as style
+from survey.summary.labels import (
+    channel_label,
+    fact_rows,
+    item_cell,
+    section_subject,
+    summary_title,
+    theme_heading,
+)
 from survey.summary.query import SectionView, Summary
 
-BODY_FONT = ("Times New Roman", "宋体")
-HEADING_FONT = ("Arial", "黑体")
-_THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+CHANNELS = ("survey", "paper", "talk")
+ITEM_WIDTHS = (12, 70, 26, 28, 20)
 
 
-def set_fonts(style: BaseStyle, latin: str, east_asian: str) -> None:
-    """Name the Latin and East Asian fonts of a style, without theme fonts overriding them."""
-    style.font.name = latin  # type: ignore[attr-defined]
-    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in _THEME_ATTRIBUTES:
-        rfonts.attrib.pop(qn(attribute), None)
-    rfonts.set(qn("w:eastAsia"), east_asian)
+def item_header() -> list[str]:
+    return [
+        _("No."),
+        _("Opinion or suggestion"),
+        _("About"),
+        _("Category (theme)"),
+        _("Source channel"),
+    ]
 
 
-def _prepare(document: DocumentObject) -> None:
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, margin, Mm(25))
-    normal = document.styles["Normal"]
-    set_fonts(normal, *BODY_FONT)
-    normal.font.size = Pt(12)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        style = document.styles[name]
-        set_fonts(style, *HEADING_FONT)
-        style.font.color.rgb = RGBColor(0, 0, 0)
-
-
-def _facts(document: DocumentObject, summary: Summary) -> None:
-    rows = fact_rows(summary.facts)
-    table = document.add_table(rows=len(rows), cols=2)
-    table.style = document.styles["Table Grid"]
-    for row, (label, value) in zip(table.rows, rows, strict=True):
-        row.cells[0].text = label
-        row.cells[1].text = value
-
-
-def _section(document: DocumentObject, section: SectionView) -> None:
-    document.add_heading(f"{section.title}（{section.count}）", level=1)
-    number = 0
+def item_rows(section: SectionView) -> list[list[str]]:
+    """One row per active item, numbered within the section, by theme then content."""
+    subject = section_subject(section)
+    rows: list[list[str]] = []
     for theme in section.themes:
-        document.add_heading(f"{theme_heading(theme)}（{theme.count}）", level=2)
         for item in theme.items:
-            number += 1
-            document.add_paragraph(f"{number}. {item.text}{item_note(item)}")
+            cells = [item_cell(item), subject, theme_heading(theme), channel_label(item.channel)]
+            rows.append([str(len(rows) + 1), *cells])
+    return rows
+
+
+def count_rows(section: SectionView) -> list[list[str]]:
+    """Per theme: items per channel and in all; a last row with the section's totals."""
+    rows = []
+    totals = dict.fromkeys(CHANNELS, 0)
+    for theme in section.themes:
+        counts = dict.fromkeys(CHANNELS, 0)
+        for item in theme.items:
+            counts[item.channel] = counts.get(item.channel, 0) + 1
+            totals[item.channel] = totals.get(item.channel, 0) + 1
+        rows.append([theme_heading(theme), *(str(counts[c]) for c in CHANNELS), str(theme.count)])
+    rows.append([_("Total"), *(str(totals[c]) for c in CHANNELS), str(section.count)])
+    return rows
+
+
+def made_by(document: DocumentObject, branch: str, day: date) -> None:
+    """「制表单位：…　制表日期：…」 under the title."""
+    style.centred(
+        document,
+        _("Compiled by: %(branch)s", branch=branch) + "　　" + _("Date: %(day)s", day=_day(day)),
+    )
+
+
+def _day(day: date) -> str:
+    """「2026年12月4日」 in Chinese documents, ISO otherwise."""
+    locale = get_locale()
+    if locale is not None and locale.language == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return day.isoformat()
+
+
+def _overview(document: DocumentObject, summary: Summary) -> None:
+    channels = summary.facts.channels
+    parts = [
+        _("%(channel)s: %(n)d", channel=channel_label(c), n=channels[c])
+        for c in CHANNELS
+        if channels.get(c)
+    ]
+    n = summary.facts.items
+    text = (
+        _("%(n)d opinions and suggestions in all: %(parts)s.", n=n, parts=_(", ").join(parts))
+        if parts
+        else _("%(n)d opinions and suggestions in all.", n=n)
+    )
+    document.add_paragraph(text)
+
+
+def _section(document: DocumentObject, number: int, section: SectionView) -> None:
+    document.add_heading(
+        _("%(n)d. %(title)s (%(count)d)", n=number, title=section.title, count=section.count),
+        level=1,
+    )
+    rows = item_rows(section)
+    if not rows:
+        document.add_paragraph(_("No items."))
+        return
+    style.table(document, item_header(), rows, ITEM_WIDTHS)
+    document.add_paragraph(_("Counts per theme and channel:"))
+    header = [_("Category (theme)"), *(channel_label(c) for c in CHANNELS), _("Total")]
+    style.table(document, header, count_rows(section), (64, 24, 24, 24, 20))
     if section.inactive:
-        note = document.add_paragraph(
+        document.add_paragraph(
             _("%(n)d items marked duplicate or set aside are not listed.", n=len(section.inactive))
         )
-        note.runs[0].italic = True
 
 
-def write_docx(summary: Summary) -> bytes:
+def _appendix(document: DocumentObject, summary: Summary) -> None:
+    document.add_heading(_("Appendix: technical facts"), level=1)
+    style.table(document, [_("Item"), _("Value")], fact_rows(summary.facts), (70, 86))
+    document.add_paragraph(
+        _(
+            "Fonts: title %(title)s (if missing: %(title_fallback)s), body %(body)s (if missing:"
+            " %(body_fallback)s).",
+            title=style.TITLE_FACE,
+            title_fallback=style.FALLBACKS[style.TITLE_FACE],
+            body=style.BODY_FACE,
+            body_fallback=style.FALLBACKS[style.BODY_FACE],
+        )
+    )
+
+
+def write_docx(summary: Summary, *, today: date | None = None) -> bytes:
+    """The 征求意见汇总表 of ``summary`` as a .docx file; ``today`` is the 制表日期."""
     document = Document()
-    _prepare(document)
-    document.add_heading(_("Summary table of solicited opinions"), level=0)
-    document.add_paragraph(summary.facts.title)
-    _facts(document, summary)
-    for section in summary.sections:
-        _section(document, section)
+    style.prepare(document)
+    style.title(document, summary_title(summary.facts.title))
+    made_by(document, summary.facts.branch, today or _local_today())
+    _overview(document, summary)
+    for number, section in enumerate(summary.sections, start=1):
+        _section(document, number, section)
+    _appendix(document, summary)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _local_today() -> date:
+    from survey.rounds.clock import local_today, utcnow
+
+    return local_today(utcnow())
+
+
+def _prepare(document: DocumentObject) -> None:
+    """The 公文 page, fonts and page numbers, for other Word exports (survey/topics/exports.py)."""
+    style.prepare(document)

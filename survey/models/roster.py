@@ -9,8 +9,17 @@ from survey.models.accounts import Branch
 from survey.models.base import Base, random_id
 
 CATEGORIES = ("party_member", "probationary", "non_member")
-# Committee posts in their conventional order of precedence.
-POSTS = ("secretary", "deputy_secretary", "organization", "publicity", "discipline")
+# Committee posts in their conventional order of precedence; many branches also elect a youth
+# member (青年委员) and a secrecy member (保密委员) to the committee.
+POSTS = (
+    "secretary",
+    "deputy_secretary",
+    "organization",
+    "publicity",
+    "discipline",
+    "youth",
+    "secrecy",
+)
 
 
 class Member(Base):

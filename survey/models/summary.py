@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, random_id
@@ -48,6 +48,8 @@ class Theme(Base):
     # A merged theme keeps its items; they are shown under the theme it was merged into, and
     # clearing this undoes the merge.
     merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("themes.id"))
+    # A theme the committee made and then undid: kept (the log points at it), never shown.
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     round: Mapped[Round] = relationship()
     section: Mapped[Section] = relationship()
@@ -72,6 +74,8 @@ class OpinionItem(Base):
     day: Mapped[date | None] = mapped_column(Date)
     theme_id: Mapped[str | None] = mapped_column(ForeignKey("themes.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="active")
+    # The committee changed the text (a redaction, a correction); the original is not kept.
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
 
     round: Mapped[Round] = relationship()
     section: Mapped[Section] = relationship()

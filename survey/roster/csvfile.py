@@ -191,17 +191,20 @@ def _read_row(line: int, cells: list[str], columns: dict[str, int]) -> ImportRow
     category_text = cell("category")
     row.category = parse_category(category_text) if category_text else None
     if not category_text:
-        row.errors.append(_("The category is empty (党员, 预备党员 or 非党员)."))
+        row.errors.append(_("The category is empty (党员, 预备党员, 共青团员 or 群众)."))
     elif row.category is None:
         row.errors.append(
-            _("Unknown category %(value)s (use 党员, 预备党员 or 非党员).", value=category_text)
+            _(
+                "Unknown category %(value)s (use 党员, 预备党员, 共青团员 or 群众).",
+                value=category_text,
+            )
         )
     row.posts, unknown = parse_posts(cell("post"))
     for word in unknown:
         row.errors.append(
             _(
                 "Unknown committee post %(value)s "
-                "(use 书记, 副书记, 组织委员, 宣传委员 or 纪检委员).",
+                "(use 书记, 副书记, 组织委员, 宣传委员, 纪检委员, 青年委员 or 保密委员).",
                 value=word,
             )
         )

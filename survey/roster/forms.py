@@ -36,12 +36,16 @@ class MemberForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("CSV file"),
-        validators=[FileRequired(message=_l("Choose a CSV file."))],
+        _l("Excel (.xlsx) or CSV file"),
+        validators=[FileRequired(message=_l("Choose an .xlsx or CSV file."))],
         description=_l(
-            "First line: name,category,post (note optional). UTF-8 or GBK, as Excel saves it."
+            "A sheet from Excel or WPS (.xlsx), or CSV in UTF-8 or GBK. First line: the column"
+            " names 姓名, 政治面貌, 支委职务 (备注 optional)."
         ),
-        render_kw={"accept": ".csv,text/csv"},
+        render_kw={
+            "accept": ".xlsx,.csv,text/csv,"
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        },
     )
 
 

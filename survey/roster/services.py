@@ -24,7 +24,8 @@ from survey.roster.csvfile import (
     read_roster,
     write_roster,
 )
-from survey.roster.vocabulary import normalise_name, post_label
+from survey.roster.vocabulary import name_key, normalise_name, post_label
+from survey.roster.xlsxfile import is_old_xls, is_xlsx, xlsx_to_text
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,9 @@ def list_members(session: Session, branch: Branch) -> list[Member]:
     """Active members first; the committee in order of precedence, then everyone by name."""
     members = list(session.scalars(select(Member).where(Member.branch_id == branch.id)))
 
-    def order(member: Member) -> tuple[bool, int, str, str]:
+    def order(member: Member) -> tuple[bool, int, tuple[str, str], str]:
         rank = min((POSTS.index(p) for p in member.post_names), default=len(POSTS))
-        return (not member.active, rank, member.name, member.note)
+        return (not member.active, rank, name_key(member.name), member.note)
 
     return sorted(members, key=order)
 
@@ -143,8 +144,16 @@ def snapshot(session: Session, branch: Branch) -> RosterSnapshot:
 
 
 def preview_import(session: Session, branch: Branch, data: bytes | str) -> ImportPreview:
-    """Check a CSV file (bytes as uploaded, or text already decoded) against the roster."""
-    text = decode(data) if isinstance(data, bytes) else checked_text(data)
+    """Check a CSV or .xlsx file (bytes as uploaded, or text already decoded) against the
+    roster. A workbook becomes CSV text first, so both meet the same checks."""
+    if isinstance(data, bytes) and is_xlsx(data):
+        text = xlsx_to_text(data)
+    elif isinstance(data, bytes) and is_old_xls(data):
+        raise InvalidInput(
+            _("Old .xls files cannot be read: save the sheet as .xlsx or as CSV and try again.")
+        )
+    else:
+        text = decode(data) if isinstance(data, bytes) else checked_text(data)
     return read_roster(text, snapshot(session, branch))
 
 

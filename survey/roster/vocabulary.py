@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
+from pypinyin import lazy_pinyin
 
 from survey.models import CATEGORIES, POSTS
 
@@ -24,13 +25,27 @@ POST_LABELS = {
     "organization": _l("Organisation member"),
     "publicity": _l("Publicity member"),
     "discipline": _l("Discipline inspection member"),
+    "youth": _l("Youth member"),
+    "secrecy": _l("Secrecy member"),
 }
 
 # What a file may say, after normalisation (NFKC, no spaces, lower case).
 _CATEGORY_WORDS = {
     "party_member": ("党员", "中共党员", "正式党员", "party_member", "partymember"),
     "probationary": ("预备党员", "中共预备党员", "probationary", "probationary_member"),
-    "non_member": ("非党员", "群众", "non_member", "nonmember", "non-member"),
+    "non_member": (
+        "非党员",
+        "群众",
+        "共青团员",
+        "团员",
+        "中共党员发展对象",
+        "入党积极分子",
+        "non_member",
+        "nonmember",
+        "non-member",
+        "masses",
+        "league_member",
+    ),
 }
 _POST_WORDS = {
     "secretary": ("书记", "支部书记", "党支部书记", "secretary"),
@@ -38,6 +53,8 @@ _POST_WORDS = {
     "organization": ("组织委员", "organization", "organisation"),
     "publicity": ("宣传委员", "publicity", "propaganda"),
     "discipline": ("纪检委员", "纪律检查委员", "discipline", "discipline_inspection"),
+    "youth": ("青年委员", "youth"),
+    "secrecy": ("保密委员", "secrecy"),
 }
 CATEGORY_ALIASES = {word: code for code, words in _CATEGORY_WORDS.items() for word in words}
 POST_ALIASES = {word: code for code, words in _POST_WORDS.items() for word in words}
@@ -51,6 +68,8 @@ POST_EXPORT = {
     "organization": "组织委员",
     "publicity": "宣传委员",
     "discipline": "纪检委员",
+    "youth": "青年委员",
+    "secrecy": "保密委员",
 }
 
 assert set(CATEGORY_LABELS) == set(CATEGORIES) == set(CATEGORY_EXPORT)
@@ -104,3 +123,15 @@ def normalise_name(raw: str) -> str:
 
 def _is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch == "·"
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """Sorts names as Chinese lists do, by pinyin (张 after 王), then by the name itself."""
+    return (" ".join(lazy_pinyin(name)).lower(), name)
+
+
+def search_text(name: str, note: str = "") -> str:
+    """What a search box matches: the name, its pinyin and initials (wjg for 王建国), the note."""
+    syllables = lazy_pinyin(name)
+    initials = "".join(s[:1] for s in syllables)
+    return " ".join([name, "".join(syllables), initials, note]).lower()

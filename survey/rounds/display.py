@@ -48,8 +48,12 @@ def event_label(kind: str) -> str:
         "closed": _("Closed"),
         "discarded": _("Discarded"),
         "unsealed": _("Unsealed"),
+        "storage_rewritten": _("Database storage rewritten"),
         "summary_edited": _("Summary edited"),
         "item_added": _("Item typed in from another channel"),
+        "custodian_account_changed": _("A custodian's account was changed by an administrator"),
+        "unseal_part_given": _("A custodian gave their part for unsealing"),
+        "unseal_part_withdrawn": _("A part given for unsealing was withdrawn or expired"),
         "topics_drafted": _("Topics drafted"),
         "topics_published": _("Topics published for consultation"),
         "objection_disposed": _("Objection answered"),
@@ -82,6 +86,11 @@ def summary_action_label(action: str) -> str:
         "move_item": _("Item moved"),
         "set_item_status": _("Item status changed"),
         "undo": _("Change undone"),
+        "move_items": _("Items moved"),
+        "new_theme": _("New theme"),
+        "split_theme": _("Theme split"),
+        "regroup": _("Waiting items placed"),
+        "edit_text": _("Item text edited"),
     }.get(action, action)
 
 
@@ -170,6 +179,15 @@ def _unsealed(detail: dict[str, Any]) -> str:
     )
 
 
+def _storage_rewritten(detail: dict[str, Any]) -> str:
+    if detail.get("complete", True):
+        return _("no sealed bytes and no arrival order are left in the database files")
+    return _(
+        "tables rewritten; the database account could not switch or checkpoint the"
+        " write-ahead log, so old log files remain until the server's next checkpoint"
+    )
+
+
 def _item_added(detail: dict[str, Any]) -> str:
     return _(
         "%(n)s items from a %(channel)s, section 「%(section)s」",
@@ -186,6 +204,7 @@ _DETAILS: dict[str, Callable[[dict[str, Any]], str]] = {
     "closed": _closed,
     "opened": _opened,
     "unsealed": _unsealed,
+    "storage_rewritten": _storage_rewritten,
     "item_added": _item_added,
     "custodian_confirmed": lambda d: _("part %(n)s", n=d.get("part", "")),
     "participant_added": lambda d: str(d.get("member", "")),
@@ -197,6 +216,9 @@ _DETAILS: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "intro_changed": lambda d: _("the text before: %(text)s", text=d.get("previous") or "—"),
     "summary_edited": lambda d: summary_action_label(str(d.get("action", ""))),
+    "custodian_account_changed": lambda d: account_change_text(d),
+    "unseal_part_given": lambda d: _("custodian %(n)s", n=d.get("custodian", "")),
+    "unseal_part_withdrawn": lambda d: _("custodian %(n)s", n=d.get("custodian", "")),
 }
 
 
@@ -226,9 +248,41 @@ def event_details(kind: str, detail: dict[str, Any]) -> str:
     return "; ".join(f"{key}: {value}" for key, value in detail.items())
 
 
+def change_label(change: str) -> str:
+    """What an administrator changed on a custodian's account (survey/auth/custody.py)."""
+    return {
+        "password_reset": _("password reset"),
+        "renamed": _("name changed"),
+        "roles_changed": _("roles changed"),
+        "member_changed": _("roster member changed"),
+        "deactivated": _("account deactivated"),
+        "reactivated": _("account reactivated"),
+    }.get(change, change)
+
+
+def account_change_text(detail: dict[str, Any]) -> str:
+    """「Custodian 2 (jijian): password reset, by admin」."""
+    by = detail.get("by") or _("the command line")
+    text = _(
+        "Custodian %(n)s (%(account)s): %(change)s, by %(by)s",
+        n=detail.get("custodian"),
+        account=detail.get("account"),
+        change=change_label(str(detail.get("change"))),
+        by=by,
+    )
+    if detail.get("change") == "member_changed":
+        text += " " + _(
+            "(from %(old)s to %(new)s)",
+            old=detail.get("previous") or "—",
+            new=detail.get("member") or "—",
+        )
+    return text
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.globals["event_label"] = event_label
     app.jinja_env.globals["event_details"] = event_details
+    app.jinja_env.globals["change_label"] = change_label
     app.jinja_env.globals["summary_action_label"] = summary_action_label
     app.jinja_env.globals["change_text"] = change_text

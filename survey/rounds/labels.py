@@ -8,6 +8,8 @@ POST_LABELS_ZH = {
     "organization": "组织委员",
     "publicity": "宣传委员",
     "discipline": "纪检委员",
+    "youth": "青年委员",
+    "secrecy": "保密委员",
 }
 TEAM_SECTION_TITLE = "对支部班子的意见建议"
 OTHER_SECTION_TITLE = "其他意见建议"

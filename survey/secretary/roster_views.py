@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
@@ -20,11 +20,13 @@ from survey.forms import EmptyForm, attempt
 from survey.models import Branch
 from survey.roster import services
 from survey.roster.forms import ConfirmImportForm, ImportForm, MemberForm
-from survey.roster.vocabulary import category_label, post_label
+from survey.roster.vocabulary import category_label, post_label, search_text
+from survey.roster.xlsxfile import template_workbook
 from survey.secretary.blueprint import bp
 
 bp.add_app_template_filter(category_label, "category_label")
 bp.add_app_template_filter(post_label, "post_label")
+MAX_QUERY = 50
 
 
 def own_branch() -> Branch:
@@ -47,10 +49,32 @@ def _member_data(form: MemberForm) -> services.MemberData:
 @bp.get("/roster")
 @roles_required("secretary")
 def roster() -> str:
+    """The roster by pinyin; ``q`` keeps the members whose name, pinyin, initials or note match
+    (the page's script filters as one types; this serves a browser without it)."""
     branch = own_branch()
     members = services.list_members(db.session, branch)
+    searchable = {m.id: search_text(m.name, m.note) for m in members}
+    query = (request.args.get("q") or "").strip().lower()[:MAX_QUERY]
+    shown = [m for m in members if query in searchable[m.id]] if query else members
     return render_template(
-        "secretary/roster.html", branch=branch, members=members, action_form=EmptyForm()
+        "secretary/roster.html",
+        branch=branch,
+        members=shown,
+        total=len(members),
+        query=query,
+        searchable=searchable,
+        action_form=EmptyForm(),
+    )
+
+
+@bp.get("/roster/template.xlsx")
+@roles_required("secretary")
+def roster_template() -> Response:
+    """An empty roster workbook with the column names and the rules, for Excel or WPS."""
+    return Response(
+        template_workbook(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="roster-template.xlsx"'},
     )
 
 

@@ -16,6 +16,7 @@ from survey.errors import InvalidInput
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Invitation, Member, Round
+from survey.roster.vocabulary import name_key
 from survey.rounds import drafts, invitations, lifecycle
 from survey.rounds.clock import to_local, utcnow
 from survey.rounds.requirements import current_invitations, required_answers
@@ -38,7 +39,7 @@ from survey.secretary.round_support import (
 
 def dashboard_page(round_: Round) -> str:
     """Everything about an opened round that the secretary may see in its current state."""
-    current = sorted(current_invitations(round_), key=lambda i: (i.member.name, i.id))
+    current = sorted(current_invitations(round_), key=lambda i: (name_key(i.member.name), i.id))
     show = request.args.get("show", "all")
     listed = [i for i in current if show != "unused" or not i.used]
     add_form = AddParticipantForm()
@@ -71,11 +72,12 @@ def dashboard_page(round_: Round) -> str:
 
 def _late_candidates(round_: Round) -> list[tuple[str, str]]:
     present = {i.member_id for i in current_invitations(round_)}
-    members = db.session.scalars(
-        select(Member)
-        .where(Member.branch_id == round_.branch_id, Member.active.is_(True))
-        .order_by(Member.name, Member.id)
-    ).all()
+    members = sorted(
+        db.session.scalars(
+            select(Member).where(Member.branch_id == round_.branch_id, Member.active.is_(True))
+        ),
+        key=lambda m: (name_key(m.name), m.id),
+    )
     return [
         (m.public_id, m.name + (f"（{m.note}）" if m.note else ""))
         for m in members

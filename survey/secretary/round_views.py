@@ -14,6 +14,7 @@ from survey.errors import InvalidInput
 from survey.extensions import db
 from survey.forms import EmptyForm, attempt
 from survey.models import Member, Round, User
+from survey.roster.vocabulary import name_key
 from survey.rounds import drafts
 from survey.rounds.clock import utcnow
 from survey.rounds.labels import POST_LABELS_ZH
@@ -118,11 +119,12 @@ def round(round_id: str) -> str:
 
 def _draft_page(round_: Round, form: DraftForm, *, posted: bool = False) -> str:
     """The draft in one form; after a refusal it shows what was sent, so no edit is lost."""
-    members = db.session.scalars(
-        select(Member)
-        .where(Member.branch_id == round_.branch_id, Member.active.is_(True))
-        .order_by(Member.name, Member.id)
-    ).all()
+    members = sorted(
+        db.session.scalars(
+            select(Member).where(Member.branch_id == round_.branch_id, Member.active.is_(True))
+        ),
+        key=lambda m: (name_key(m.name), m.id),
+    )
     form.members.choices = [(m.public_id, _member_label(m)) for m in members]
     if not posted:
         form.members.data = [i.member.public_id for i in round_.invitations]

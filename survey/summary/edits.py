@@ -4,6 +4,9 @@ An edit is a list of field changes on themes and items. It is applied, then writ
 round's log as a ``summary_edited`` event whose detail holds the changes; undoing it applies the
 "before" values, provided nothing changed them since, and is logged the same way. Items are
 never deleted: a duplicate or an item set aside keeps its text and can be restored.
+
+The log names items by id, never copies their text: the changes page shows an item's current
+text, so a redaction (survey/summary/redaction.py) leaves no copy of the old text behind.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from survey.rounds.errors import WrongState
 from survey.rounds.log import log_event
 
 MAX_LABEL = 200
+# Edits that cannot be undone: a text edit keeps no original (survey/summary/redaction.py).
+IRREVERSIBLE = ("edit_text",)
 # Which fields an edit may change, per kind of record.
 EDITABLE = {
-    "theme": ("label", "merged_into_id"),
+    "theme": ("label", "merged_into_id", "removed"),
     "item": ("section_id", "theme_id", "status"),
 }
 
@@ -90,7 +95,7 @@ def rename_theme(
     if new == theme.label:
         raise InvalidInput(_("The theme already has this heading."))
     change = Change("theme", theme.id, "label", theme.label, new)
-    return _record(
+    return record(
         session,
         round_,
         "rename_theme",
@@ -118,7 +123,7 @@ def merge_themes(
     if source.merged_into_id or target.merged_into_id:
         raise InvalidInput(_("That theme is already merged into another one."))
     change = Change("theme", source.id, "merged_into_id", None, target.id)
-    return _record(
+    return record(
         session,
         round_,
         "merge_themes",
@@ -138,7 +143,7 @@ def unmerge_theme(
     if not theme.merged_into_id:
         raise InvalidInput(_("This theme is not merged into another one."))
     change = Change("theme", theme.id, "merged_into_id", theme.merged_into_id, None)
-    return _record(
+    return record(
         session, round_, "unmerge_theme", [change], actor=actor, now=now, theme=theme.heading
     )
 
@@ -165,14 +170,13 @@ def move_item(
     changes = [Change("item", item.id, "theme_id", item.theme_id, theme_id)]
     if item.section_id != section.id:
         changes.insert(0, Change("item", item.id, "section_id", item.section_id, section.id))
-    return _record(
+    return record(
         session,
         round_,
         "move_item",
         changes,
         actor=actor,
         now=now,
-        text=item.text,
         section=section.title,
         theme=theme.heading if theme else None,
     )
@@ -194,9 +198,7 @@ def set_item_status(
     if status == item.status:
         raise InvalidInput(_("The item already has this status."))
     change = Change("item", item.id, "status", item.status, status)
-    return _record(
-        session, round_, "set_item_status", [change], actor=actor, now=now, text=item.text
-    )
+    return record(session, round_, "set_item_status", [change], actor=actor, now=now)
 
 
 def undo_edit(
@@ -208,13 +210,15 @@ def undo_edit(
         raise NotFound(_("No such change in this round."))
     if event.detail.get("action") == "undo" or event.id in undone_ids(session, round_):
         raise InvalidInput(_("This change was already undone."))
+    if event.detail.get("action") in IRREVERSIBLE:
+        raise InvalidInput(_("A text edit cannot be undone: the original text is not kept."))
     recorded = event.detail.get("changes")
     changes = [Change(**raw) for raw in recorded] if isinstance(recorded, list) else []
     for change in changes:
         if _current(session, change) != change.after:
             raise EditConflict(_("The summary changed since; undo the later changes first."))
     reverse = [Change(c.kind, c.id, c.field, c.after, c.before) for c in reversed(changes)]
-    return _record(
+    return record(
         session,
         round_,
         "undo",
@@ -237,6 +241,19 @@ def edit_events(session: Session, round_: Round) -> list[RoundEvent]:
     )
 
 
+def item_ids(event: RoundEvent) -> set[str]:
+    """The items an edit names: in its changes, or (a text edit) as its ``item``."""
+    found: set[str] = set()
+    changes = event.detail.get("changes")
+    for change in changes if isinstance(changes, list) else ():
+        if isinstance(change, dict) and change.get("kind") == "item":
+            found.add(str(change.get("id")))
+    item = event.detail.get("item")
+    if isinstance(item, str):
+        found.add(item)
+    return found
+
+
 def undone_ids(session: Session, round_: Round) -> set[int]:
     undone: set[int] = set()
     for event in edit_events(session, round_):
@@ -246,7 +263,7 @@ def undone_ids(session: Session, round_: Round) -> set[int]:
     return undone
 
 
-def _record(
+def record(
     session: Session,
     round_: Round,
     action: str,
@@ -290,4 +307,22 @@ def _current(session: Session, change: Change) -> Any:
 
 
 def _apply(session: Session, change: Change) -> None:
-    setattr(_target(session, change), change.field, change.after)
+    record_ = _target(session, change)
+    _check_references(session, change)
+    setattr(record_, change.field, change.after)
+
+
+def _check_references(session: Session, change: Change) -> None:
+    """Never point an item or a merge at a removed theme, nor remove a theme still in use."""
+    conflict = _("The summary changed since; undo the later changes first.")
+    if change.field in ("theme_id", "merged_into_id") and change.after is not None:
+        theme = session.get(Theme, change.after)
+        if theme is None or theme.removed:
+            raise EditConflict(conflict)
+    if change.kind == "theme" and change.field == "removed" and change.after:
+        session.flush()
+        in_use = session.scalar(
+            select(OpinionItem.id).where(OpinionItem.theme_id == change.id).limit(1)
+        ) or session.scalar(select(Theme.id).where(Theme.merged_into_id == change.id).limit(1))
+        if in_use is not None:
+            raise EditConflict(conflict)

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from survey.summary.query import ItemView, RoundFacts, ThemeView
+from survey.summary.query import ItemView, RoundFacts, SectionView, ThemeView
 
 
 def channel_label(channel: str) -> str:
@@ -72,3 +72,22 @@ def fact_rows(facts: RoundFacts, *, with_round: bool = True) -> list[tuple[str, 
         for channel, count in facts.channels.items():
             rows.append((_("Items: %(channel)s", channel=channel_label(channel)), str(count)))
     return rows
+
+
+def section_subject(section: SectionView) -> str:
+    """Whom a section's items are about (the 涉及对象 column): never who wrote them."""
+    if section.kind == "member" and section.member:
+        return section.member
+    if section.kind == "team":
+        return _("The branch committee")
+    return section.title if section.kind == "member" else _("Other")
+
+
+def summary_title(title: str) -> str:
+    """「2026年度民主生活会征求意见」 → 「2026年度民主生活会征求意见汇总表」."""
+    return _("%(title)s: summary table", title=title)
+
+
+def item_cell(item: ItemView) -> str:
+    """The item's text as the table shows it, with the 已编辑 mark when the committee edited it."""
+    return item.text + (_(" (edited)") if item.edited else "")

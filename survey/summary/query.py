@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.analysis import normalise
-from survey.models import OpinionItem, Round, Theme
+from survey.models import OpinionItem, Round, Section, Theme
 from survey.rounds.clock import configured_timezone, local_date
 from survey.rounds.invitations import reissue_count, shown_again_count, used_count
+from survey.rounds.labels import POST_LABELS_ZH
 from survey.rounds.requirements import current_invitations, required_answers
 
 
@@ -29,6 +30,8 @@ class ItemView:
     channel: str
     day: date | None
     status: str
+    # The committee changed the text (shown as 已编辑; the original is not kept).
+    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class SectionView:
     themes: tuple[ThemeView, ...]
     # Duplicates and items set aside: kept, shown apart, restorable.
     inactive: tuple[ItemView, ...] = ()
+    # For a section about one committee member: their posts and name (「书记张明」).
+    member: str = ""
 
     @property
     def count(self) -> int:
@@ -148,19 +153,28 @@ def build_summary(session: Session, round_: Round, query: str = "") -> Summary:
                 title=section.title,
                 themes=_theme_views(themes, section.id, shown),
                 inactive=tuple(_view(i) for i in _ordered(shown) if i.status != "active"),
+                member=_member(section),
             )
         )
     return Summary(round_.public_id, round_facts(round_, items), tuple(sections), needle)
 
 
+def _member(section: Section) -> str:
+    if section.member is None:
+        return ""
+    posts = "、".join(POST_LABELS_ZH.get(post, post) for post in section.member.post_names)
+    return f"{posts}{section.member.name}"
+
+
 def root_theme(themes: dict[str, Theme], theme_id: str | None) -> Theme | None:
-    """The theme an item shows under: follows merges to the theme not merged any further."""
+    """The theme an item shows under: follows merges to the theme not merged any further
+    (None for a theme the committee made and then undid)."""
     seen: set[str] = set()
     theme = themes.get(theme_id) if theme_id else None
     while theme is not None and theme.merged_into_id and theme.id not in seen:
         seen.add(theme.id)
         theme = themes.get(theme.merged_into_id)
-    return theme
+    return None if theme is None or theme.removed else theme
 
 
 def _theme_views(
@@ -211,4 +225,4 @@ def _ordered(items: list[OpinionItem]) -> list[OpinionItem]:
 
 
 def _view(item: OpinionItem) -> ItemView:
-    return ItemView(item.id, item.text, item.channel, item.day, item.status)
+    return ItemView(item.id, item.text, item.channel, item.day, item.status, bool(item.edited))

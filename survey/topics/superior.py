@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.errors import Conflict, Forbidden, InvalidInput, NotFound
-from survey.models import Round, TopicVersion, User
+from survey.models import FINAL_MODES, Branch, Round, TopicVersion, User
 from survey.models.topics import SUPERIOR_DECISIONS
 from survey.rounds.log import log_event
 from survey.topics.drafting import draft_for_editing, latest_published
@@ -121,3 +121,28 @@ def reply(
         draft_for_editing(session, round_)  # the change becomes the next version
     session.flush()
     return version
+
+
+def set_supervised(session: Session, user: User, branches: list[Branch]) -> User:
+    """Bind a superior account to the branches whose reported topics it reads and answers."""
+    if not user.has_role("superior"):
+        raise InvalidInput(_("Only an account with the superior role supervises branches."))
+    if not branches:
+        raise InvalidInput(_("Give at least one branch."))
+    user.supervised = list({b.id: b for b in branches}.values())
+    session.flush()
+    return user
+
+
+def set_topic_rules(
+    session: Session, branch: Branch, *, reported: bool | None, final_mode: str | None
+) -> Branch:
+    """The branch's settings for topics: reported to the superior, and how they are finalised."""
+    if final_mode is not None:
+        if final_mode not in FINAL_MODES:
+            raise InvalidInput(_("Unknown finalising mode."))
+        branch.topics_final_mode = final_mode
+    if reported is not None:
+        branch.topics_reported = reported
+    session.flush()
+    return branch

@@ -44,7 +44,8 @@ def collecting(live_server: Any, logins: dict[str, str]) -> dict[str, Any]:
         branch = session.scalar(select(Branch).where(Branch.slug == "demo"))
         users = {u.username: u for u in session.scalars(select(User))}
         members = [
-            m for m in session.scalars(select(Member).where(Member.branch_id == branch.id))
+            m
+            for m in session.scalars(select(Member).where(Member.branch_id == branch.id))
             if not m.post_names
         ][:7]
         settings = drafts.DraftSettings(
@@ -157,3 +158,53 @@ def test_sent_ticks_are_stored_without_reloading_the_messages(
     with live_server.session() as session:
         round_ = session.scalar(select(Round).where(Round.public_id == collecting["id"]))
         assert sum(i.message_sent for i in round_.invitations) == 1
+
+
+def test_the_roster_from_an_xlsx_file_then_found_by_pinyin(browser: Any, live_server: Any) -> None:
+    """A secretary of a new branch uploads a workbook made by openpyxl, checks, imports."""
+    from openpyxl import Workbook
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD, password_hash
+
+    with live_server.session() as session:
+        branch = Branch(slug="xlsx-branch", name="表格派出所党支部")
+        user = User(username="xlsxsec", password_hash=password_hash(PASSWORD), branch=branch)
+        user.roles = {"secretary"}
+        session.add_all([branch, user])
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["表格派出所党支部名册"])
+    sheet.append(["姓名", "政治面貌", "支委职务", "备注"])
+    for row in (
+        ["王建国", "党员", "书记", None],
+        ["周强", "党员", "青年委员", None],
+        ["孙丽", "共青团员", None, "户籍窗口"],
+        ["钱进", "群众", None, None],
+    ):
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/auth/login")
+    page.get_by_label("用户名").fill("xlsxsec")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_server.url}/secretary/roster/import")
+    page.locator("input[type=file]").set_input_files(
+        files=[
+            {"name": "名册.xlsx", "mimeType": "application/octet-stream", "buffer": data.getvalue()}
+        ]
+    )
+    page.get_by_role("button", name="检查文件").click()
+    page.get_by_role("button", name=re.compile("导入 4 人")).click()
+    page.wait_for_url(f"{live_server.url}/secretary/roster")
+    names = page.locator(".roster .name").all_inner_texts()
+    assert names == ["王建国", "周强", "钱进", "孙丽"], "committee first, then by pinyin"
+    page.get_by_label("查找人员").fill("sl")
+    expect(page.locator(".roster .card:visible .name")).to_have_text(["孙丽"])
+    page.get_by_label("查找人员").fill("")
+    expect(page.locator(".roster .card:visible")).to_have_count(4)
+    context.close()

@@ -29,11 +29,12 @@ pytestmark = [NO_REWRITE, pytest.mark.usefixtures("english")]
 
 
 def add(client: FlaskClient, round_: Round, **fields: str) -> TestResponse:
+    """One paper form with ``text`` in the box of ``section`` (default: the first section)."""
+    section = fields.pop("section", round_.sections[0].key)
     data = {
-        "section": round_.sections[0].key,
         "channel": "paper",
         "day": (local_today(utcnow()) - timedelta(days=2)).isoformat(),
-        "text": "派出所车辆管理要规范",
+        f"text-{section}": fields.pop("text", "派出所车辆管理要规范"),
     }
     data.update(fields)
     return client.post(f"/secretary/rounds/{round_.public_id}/channel-items", data=data)
@@ -55,7 +56,9 @@ def test_the_form_has_no_field_for_a_person(
 ) -> None:
     log_in(client, secretary.username)
     page = client.get(f"/secretary/rounds/{collecting.round.public_id}/channel-items").data.decode()
-    assert 'name="text"' in page and 'name="day"' in page and 'name="channel"' in page
+    for section in collecting.round.sections:  # one box per section, as on the paper form
+        assert f'name="text-{section.key}"' in page
+    assert 'name="day"' in page and 'name="channel"' in page
     assert 'type="date"' in page
     for field in ('name="name"', "member", "person", "time", "datetime"):
         assert field not in page.split("<form", 1)[1].split("</form>", 1)[0]
@@ -132,6 +135,7 @@ def test_refusals(
     assert add(client, collecting.round, channel="survey").status_code == 400
     assert add(client, collecting.round, text="无").status_code == 400
     assert add(client, collecting.round, section="nosuchsection").status_code == 400
+    assert add(client, collecting.round, text="   ").status_code == 400
     assert channel_items(session, collecting.round) == []
 
 
@@ -157,3 +161,39 @@ def test_other_branch_secretary_gets_404(
         client.get(f"/secretary/rounds/{collecting.round.public_id}/channel-items").status_code
         == 404
     )
+
+
+def test_a_whole_paper_form_at_once_then_the_next_with_the_same_channel_and_day(
+    collecting: Collecting, client: FlaskClient, secretary: User, session: Session
+) -> None:
+    log_in(client, secretary.username)
+    round_ = collecting.round
+    day = (local_today(utcnow()) - timedelta(days=4)).isoformat()
+    first, second, last = round_.sections[0], round_.sections[1], round_.sections[-1]
+    response = client.post(
+        f"/secretary/rounds/{round_.public_id}/channel-items",
+        data={
+            "channel": "talk",
+            "day": day,
+            f"text-{first.key}": "1. 值班安排要合理\n2. 培训要结合实战",
+            f"text-{second.key}": "无",
+            f"text-{last.key}": "食堂伙食可以改善",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"channel-items?channel=talk&day={day}")
+    items = channel_items(session, round_)
+    placed = sorted((i.section_id, i.text) for i in items)
+    assert placed == sorted(
+        [(first.id, "值班安排要合理"), (first.id, "培训要结合实战"), (last.id, "食堂伙食可以改善")]
+    )
+    assert {(i.channel, i.day.isoformat() if i.day else "") for i in items} == {("talk", day)}
+    events = session.scalars(
+        select(RoundEvent).where(RoundEvent.round_id == round_.id, RoundEvent.kind == "item_added")
+    ).all()
+    assert sorted(e.detail["items"] for e in events) == [1, 2]  # counts per section, no text
+    # The next form starts with the same channel and day, and empty boxes.
+    page = client.get(response.headers["Location"]).data.decode()
+    assert f'value="{day}"' in page
+    assert '<option selected value="talk">' in page
+    assert "值班安排要合理</textarea>" not in page

@@ -195,3 +195,57 @@ def test_other_roles_cannot_see_topics(
     session.flush()
     log_in(client, secretary.username)
     assert client.get(f"/committee/rounds/{answered.public_id}/topics").status_code == 403
+
+
+@pytest.mark.settings(REWRITE_STORAGE_AFTER_UNSEAL=False)
+def test_custodians_open_and_unseal_a_consultation_on_the_web(
+    app: Flask,
+    session: Session,
+    client: FlaskClient,
+    answered: Round,
+    secretary: User,
+    committee_user: User,
+) -> None:
+    """The consultation goes through the round pages: draft page, both opening steps, the
+    secretary's dashboard, the custodians' unseal pages; afterwards its page leads to the
+    version's review."""
+    from tests.web.test_round_secretary import open_both_steps
+
+    with app.test_request_context():
+        drafting.set_topics(
+            session,
+            answered,
+            [drafting.TopicSpec("值班", "夜班休息", "补休办法")],
+            None,
+            now=utcnow(),
+        )
+    log_in(client, secretary.username)
+    client.post(f"/committee/rounds/{answered.public_id}/topics/publish", data={"deadline": ""})
+    session.expire_all()
+    version = session.scalars(select(TopicVersion)).one()
+    consultation = version.consultation
+    assert consultation is not None and consultation.state == "draft"
+    cid = consultation.public_id
+    assert "民主生活会" in page(client, f"/secretary/rounds/{cid}")
+    part1, part2 = open_both_steps(app, client, committee_user, cid)
+    session.expire_all()
+    assert consultation.state == "collecting" and consultation.fingerprint
+    assert page(client, f"/secretary/rounds/{cid}")
+    officer = OfficerClient(client, cid)
+    keys = officer.fetch_keys()
+    consulting = Consulting(
+        consultation, (part1, part2), officer, [code_of(i) for i in consultation.invitations]
+    )
+    while consulting.codes:
+        consulting.respond({keys["topics"][0]["id"]: ("agree", "")})
+    close = client.post(f"/secretary/rounds/{cid}/close")
+    assert close.status_code in (302, 200)
+    session.expire_all()
+    assert consultation.state == "closed"
+    # Each custodian gives their own part, in their own login (survey/custodian/).
+    from tests.unseal_support import post_unseal
+
+    unsealed = post_unseal(app, consultation, part1, part2)
+    assert unsealed.status_code == 302
+    review = client.get(f"/committee/rounds/{cid}", follow_redirects=True)
+    assert "Agree" in review.get_data(as_text=True) and review.request.path.endswith("/v/1")

@@ -91,7 +91,7 @@ def test_every_per_row_error_and_warning(
     expected_errors = {
         2: [],
         3: ["姓名为空"],
-        4: ["无法识别的政治面貌“团员”"],
+        4: ["无法识别的政治面貌“民主党派”"],
         5: ["政治面貌为空"],
         6: ["无法识别的支委职务“队长”"],
         7: ["第 2 行的 王建国 也担任书记"],
@@ -222,4 +222,4 @@ def test_confirm_with_garbage_is_refused(as_secretary: FlaskClient) -> None:
 
 def test_upload_without_a_file_is_refused(as_secretary: FlaskClient) -> None:
     response = as_secretary.post("/secretary/roster/import", data={})
-    assert "请选择 CSV 文件" in response.get_data(as_text=True)
+    assert "请选择 .xlsx 或 CSV 文件" in response.get_data(as_text=True)

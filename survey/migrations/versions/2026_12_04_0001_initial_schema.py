@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 17:03:34.760151
+Create Date: 2026-12-04 17:48:01.640915
 """
 
 from __future__ import annotations
@@ -45,21 +45,6 @@ def upgrade() -> None:
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_branch_id'), ['branch_id'], unique=False)
 
-    op.create_table('users',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('public_id', sa.String(length=32), nullable=False),
-    sa.Column('username', sa.String(length=64), nullable=False),
-    sa.Column('display_name', sa.String(length=100), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('role_names', sa.String(length=100), nullable=False),
-    sa.Column('branch_id', sa.Integer(), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('session_version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_users_branch_id_branches')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('public_id', name=op.f('uq_users_public_id')),
-    sa.UniqueConstraint('username', name=op.f('uq_users_username'))
-    )
     op.create_table('committee_posts',
     sa.Column('branch_id', sa.Integer(), nullable=False),
     sa.Column('post', sa.String(length=30), nullable=False),
@@ -70,6 +55,38 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('committee_posts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_committee_posts_member_id'), ['member_id'], unique=False)
+
+    op.create_table('users',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=32), nullable=False),
+    sa.Column('username', sa.String(length=64), nullable=False),
+    sa.Column('display_name', sa.String(length=100), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('role_names', sa.String(length=100), nullable=False),
+    sa.Column('branch_id', sa.Integer(), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('session_version', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_users_branch_id_branches')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_users_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('member_id', name=op.f('uq_users_member_id')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_users_public_id')),
+    sa.UniqueConstraint('username', name=op.f('uq_users_username'))
+    )
+    op.create_table('account_notices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('change', sa.String(length=40), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=True),
+    sa.Column('round_titles', sa.JSON(), nullable=False),
+    sa.Column('seen', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_account_notices_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_notices'))
+    )
+    with op.batch_alter_table('account_notices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_account_notices_user_id'), ['user_id'], unique=False)
 
     op.create_table('rounds',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -100,6 +117,7 @@ def upgrade() -> None:
     sa.Column('answers_at_close', sa.Integer(), nullable=True),
     sa.Column('unreadable_answers', sa.Integer(), nullable=True),
     sa.Column('unknown_section_texts', sa.Integer(), nullable=True),
+    sa.Column('storage_rewrite_pending', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_rounds_branch_id_branches')),
     sa.ForeignKeyConstraint(['custodian1_id'], ['users.id'], name=op.f('fk_rounds_custodian1_id_users')),
     sa.ForeignKeyConstraint(['custodian2_id'], ['users.id'], name=op.f('fk_rounds_custodian2_id_users')),
@@ -234,6 +252,21 @@ def upgrade() -> None:
     with op.batch_alter_table('topic_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_topic_versions_round_id'), ['round_id'], unique=False)
 
+    op.create_table('unseal_parts',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('login_mark', sa.LargeBinary(length=32), nullable=False),
+    sa.Column('browser_mark', sa.LargeBinary(length=32), nullable=True),
+    sa.Column('sealed', sa.LargeBinary(), nullable=False),
+    sa.Column('given_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_unseal_parts_round_id_rounds')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_unseal_parts_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_unseal_parts')),
+    sa.UniqueConstraint('round_id', name=op.f('uq_unseal_parts_round_id'))
+    )
     op.create_table('themes',
     sa.Column('id', sa.String(length=24), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -243,6 +276,7 @@ def upgrade() -> None:
     sa.Column('keywords', sa.JSON(), nullable=False),
     sa.Column('representative_id', sa.String(length=24), nullable=True),
     sa.Column('merged_into_id', sa.String(length=24), nullable=True),
+    sa.Column('removed', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['merged_into_id'], ['themes.id'], name=op.f('fk_themes_merged_into_id_themes')),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_themes_round_id_rounds')),
     sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_themes_section_id_sections')),
@@ -281,6 +315,7 @@ def upgrade() -> None:
     sa.Column('day', sa.Date(), nullable=True),
     sa.Column('theme_id', sa.String(length=24), nullable=True),
     sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('edited', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_opinion_items_round_id_rounds')),
     sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_opinion_items_section_id_sections')),
     sa.ForeignKeyConstraint(['theme_id'], ['themes.id'], name=op.f('fk_opinion_items_theme_id_themes')),
@@ -312,6 +347,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_themes_round_id'))
 
     op.drop_table('themes')
+    op.drop_table('unseal_parts')
     with op.batch_alter_table('topic_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_topic_versions_round_id'))
 
@@ -347,11 +383,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rounds_branch_id'))
 
     op.drop_table('rounds')
+    with op.batch_alter_table('account_notices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_account_notices_user_id'))
+
+    op.drop_table('account_notices')
+    op.drop_table('users')
     with op.batch_alter_table('committee_posts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_committee_posts_member_id'))
 
     op.drop_table('committee_posts')
-    op.drop_table('users')
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_members_branch_id'))
 
