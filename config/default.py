@@ -82,7 +82,11 @@ ANSWER_MAX_CHARS = 2000
 # Seconds phones and browsers may reuse static files (scripts, styles) without asking again.
 SEND_FILE_MAX_AGE_DEFAULT = 3600
 
-# After unseal, rewrite the database storage (SQLite VACUUM and WAL checkpoint, PostgreSQL
-# VACUUM FULL) so no sealed bytes or arrival order survive in its files; after the committee
-# rewrites an item's text, the same, so the old text does not survive. Only tests switch it off.
+# After unseal and after discard, rewrite the database storage (SQLite VACUUM and WAL checkpoint,
+# PostgreSQL CLUSTER of every table and a WAL switch) so no sealed bytes or arrival order survive
+# in its files; after the committee rewrites an item's text, the same, so the old text does not
+# survive. Only tests switch it off (an unsealed round then stays marked "rewrite pending").
 REWRITE_STORAGE_AFTER_UNSEAL = True
+# Seconds the rewrite waits for locks, readers and older transactions before it gives up (the
+# round stays marked and the rewrite can be run again).
+STORAGE_REWRITE_TIMEOUT = 30

@@ -87,7 +87,11 @@ ANSWER_MAX_CHARS = 2000
 # round trip per file on a slow mobile network; after an upgrade, old files may linger that long).
 SEND_FILE_MAX_AGE_DEFAULT = 3600
 
-# REWRITE_STORAGE_AFTER_UNSEAL: rewrite the database files after unseal so that no sealed bytes and
-# no arrival order can be recovered from them, and after an item's text is edited so that the old
-# text cannot be. Keep it True.
+# REWRITE_STORAGE_AFTER_UNSEAL: rewrite the database files after unseal and after discard so that
+# no sealed bytes and no arrival order can be recovered from them, and after an item's text is
+# edited so that the old text cannot be. Keep it True.
 REWRITE_STORAGE_AFTER_UNSEAL = True
+# STORAGE_REWRITE_TIMEOUT: seconds the rewrite waits for other sessions (a backup, a reader, any
+# older transaction on the PostgreSQL server) before it gives up; the committee then sees the
+# rewrite as pending and runs it again (or `survey round rewrite-storage ROUND_ID`).
+STORAGE_REWRITE_TIMEOUT = 30

@@ -19,7 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from survey import create_app, migrations
 from survey.extensions import db, make_engine
 
-pytest_plugins = ["tests.factories", "tests.rounds_support", "tests.unseal_support"]
+pytest_plugins = [
+    "tests.factories",
+    "tests.rounds_support",
+    "tests.storage_support",
+    "tests.unseal_support",
+]
 
 TEST_SECRET_KEY = "test-secret-key-not-for-production-0123456789"
 POSTGRES_URL = os.environ.get("SURVEY_TEST_DATABASE_URL", "")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from survey.auth import services as accounts
 from survey.cli.demo_rounds import DemoRound, ensure_demo_rounds
+from survey.cli.round_summary import rewrite_or_fail
 from survey.cli.support import reports_domain_errors
 from survey.extensions import db
 from survey.links import public_url
@@ -143,6 +144,8 @@ def demo_command() -> None:
     db.session.flush()
     rounds = ensure_demo_rounds(db.session, branch, current_app.instance_path)
     db.session.commit()
+    if rounds:  # the unsealed demo round: its storage is rewritten like any other
+        rewrite_or_fail(rounds[0].round_id, "the demo data is loaded")
     if not new_branch and not created:
         click.echo("demo data already loaded; nothing changed", err=True)
     print_logins(branch, passwords)

@@ -2,7 +2,10 @@
 
 ``unseal`` reads both parts of the opening code from standard input, separated by whitespace,
 so it works from a pipe without a terminal; the parts may come in either order and case, with or
-without their ``-``. ``export`` writes one format to ``-o FILE``, or text formats to stdout.
+without their ``-``. It reports success only once the storage has been rewritten; an unseal that
+was interrupted after its commit is finished by running it again. ``rewrite-storage`` runs the
+rewrite again after a failure. ``export`` writes one format to ``-o FILE``, or text formats to
+stdout.
 """
 
 from __future__ import annotations
@@ -14,14 +17,20 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from survey.cli.support import reports_domain_errors
+from survey.cli.support import EX_TEMPFAIL, reports_domain_errors
 from survey.exports import FORMATS, UTF8_BOM, render
 from survey.extensions import db
+from survey.faults import kill_point
 from survey.models import Round
 from survey.rounds.clock import utcnow
 from survey.rounds.errors import UnknownRound
-from survey.rounds.storage import StorageNotRewritten, rewrite_storage
-from survey.rounds.unseal import unseal_round
+from survey.rounds.storage import (
+    RewriteReport,
+    StorageNotRewritten,
+    rewrite_after_commit,
+    rewrite_if_enabled,
+)
+from survey.rounds.unseal import interrupted_report, unseal_round
 from survey.summary.query import build_summary
 
 PART_CHARACTERS = 16
@@ -47,6 +56,12 @@ def split_parts(text: str) -> tuple[str, str]:
     )
 
 
+class StoragePending(click.ClickException):
+    """The round's data is wiped but the storage rewrite failed: try again later."""
+
+    exit_code = EX_TEMPFAIL
+
+
 @click.command("unseal")
 @click.argument("round_id")
 @with_appcontext
@@ -55,17 +70,52 @@ def unseal_command(round_id: str) -> None:
     """Open a closed round's answers with both parts of the opening code read from stdin."""
     part_a, part_b = split_parts(sys.stdin.read())
     round_ = find_round(round_id)
-    report = unseal_round(db.session, round_, part_a, part_b, now=utcnow(), actor=None)
-    db.session.commit()
-    if current_app.config["REWRITE_STORAGE_AFTER_UNSEAL"]:
-        try:
-            rewrite_storage(db.engine)
-        except StorageNotRewritten as error:
-            click.echo(f"warning: storage not rewritten ({error}); run VACUUM", err=True)
+    report = interrupted_report(db.session, round_)
+    if report is None:
+        report = unseal_round(db.session, round_, part_a, part_b, now=utcnow(), actor=None)
+        db.session.commit()
+    kill_point("unseal:committed")
+    rewrite_or_fail(round_id, "the answers are unsealed")
     click.echo(
         f"answers {report.answers}, unreadable {report.unreadable}, unknown-section texts "
         f"{report.unknown_section_texts}, items {report.items}, themes {report.themes}"
     )
+
+
+@click.command("rewrite-storage")
+@click.argument("round_id")
+@with_appcontext
+@reports_domain_errors
+def rewrite_storage_command(round_id: str) -> None:
+    """Rewrite the database storage after an unseal or discard whose rewrite failed."""
+    find_round(round_id)
+    timeout = float(current_app.config["STORAGE_REWRITE_TIMEOUT"])
+    try:
+        report = rewrite_after_commit(db.session, db.engine, timeout=timeout)
+    except StorageNotRewritten as error:
+        raise StoragePending(f"storage not rewritten: {error}") from None
+    print_notes(report)
+    click.echo("storage rewritten")
+
+
+def rewrite_or_fail(round_id: str, done: str) -> None:
+    """After the commit: rewrite the storage, or exit 75 saying what was done and what to run."""
+    try:
+        report = rewrite_if_enabled(db.session, db.engine, current_app.config)
+    except StorageNotRewritten as error:
+        raise StoragePending(
+            f"{done}, but the storage was not rewritten ({error}); traces of the sealed answers"
+            f" may remain until `survey round rewrite-storage {round_id}` succeeds"
+        ) from None
+    if report is not None:
+        print_notes(report)
+
+
+def print_notes(report: RewriteReport) -> None:
+    for note in report.notes:
+        click.echo(
+            f"note: {note}; old write-ahead log files remain until the next checkpoint", err=True
+        )
 
 
 @click.command("export")

@@ -9,7 +9,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from survey.cli.round_summary import export_command, unseal_command
+from survey.cli.round_summary import (
+    export_command,
+    rewrite_or_fail,
+    rewrite_storage_command,
+    unseal_command,
+)
 from survey.cli.support import reports_domain_errors
 from survey.config import secret_key_bytes
 from survey.extensions import db
@@ -257,11 +262,14 @@ def reissue_command(round_id: str, member: str, reason: str) -> None:
 def discard_command(round_id: str) -> None:
     """Discard a round that closed below the minimum; its sealed answers are wiped."""
     round_ = load_round(round_id)
-    lifecycle.discard_round(db.session, round_, None, now=utcnow())
-    db.session.commit()
+    if not (round_.state == "discarded" and round_.storage_rewrite_pending):
+        lifecycle.discard_round(db.session, round_, None, now=utcnow())
+        db.session.commit()
+    rewrite_or_fail(round_id, "the round is discarded")
     click.echo("discarded")
 
 
 # ``round unseal`` and ``round export`` live beside the summary they produce.
 round_group.add_command(unseal_command)
+round_group.add_command(rewrite_storage_command)
 round_group.add_command(export_command)

@@ -11,6 +11,7 @@ from survey.auth.decorators import current_user, roles_required
 from survey.committee.blueprint import bp
 from survey.committee.edit_support import move_choices
 from survey.committee.forms import UnsealForm
+from survey.committee.storage_views import rewrite_after_commit
 from survey.exports import FORMATS, content_disposition, render
 from survey.extensions import db
 from survey.forms import EmptyForm, attempt
@@ -18,7 +19,6 @@ from survey.models import Round
 from survey.rounds.clock import utcnow
 from survey.rounds.errors import WrongState
 from survey.rounds.requirements import required_answers
-from survey.rounds.storage import StorageNotRewritten, rewrite_storage
 from survey.rounds.unseal import UnsealReport, below_minimum_message, unseal_round
 from survey.secretary.round_support import branch_round as committee_round
 from survey.secretary.round_support import signed_in
@@ -146,8 +146,8 @@ def unseal(round_id: str) -> Response | tuple[str, int]:
         )
         if report is not None:
             db.session.commit()
-            rewrite_after_unseal()
-            flash(unsealed_message(report), "success")
+            if rewrite_after_commit():
+                flash(unsealed_message(report), "success")
             return redirect(url_for("committee.round_summary", round_id=round_id))
     return summary_page(round_, form, 400)
 
@@ -169,24 +169,6 @@ def unsealed_message(report: UnsealReport) -> str:
             n=report.unknown_section_texts,
         )
     return message
-
-
-def rewrite_after_unseal() -> None:
-    """Rewrite the storage after the unseal transaction committed (see rounds.storage)."""
-    if not current_app.config["REWRITE_STORAGE_AFTER_UNSEAL"]:
-        return
-    try:
-        rewrite_storage(db.engine)
-    except StorageNotRewritten as error:
-        current_app.logger.error("storage not rewritten after unseal: %s", error)
-        flash(
-            _(
-                "The answers are unsealed, but the database file could not be rewritten yet, so"
-                " traces of the sealed answers may remain in it. Ask the administrator to"
-                " compact the database (VACUUM)."
-            ),
-            "warning",
-        )
 
 
 @bp.get("/rounds/<round_id>/export.<fmt>")

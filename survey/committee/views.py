@@ -8,6 +8,7 @@ from survey.committee import (  # noqa: F401 - imported for their routes
     feedback_views,
     participation_views,
     selection_views,
+    storage_views,
     summary_views,
     theme_views,
     topics_review_views,

@@ -84,6 +84,9 @@ class Round(Base):
     answers_at_close: Mapped[int | None] = mapped_column(Integer)
     unreadable_answers: Mapped[int | None] = mapped_column(Integer)
     unknown_section_texts: Mapped[int | None] = mapped_column(Integer)
+    # Set in the unseal or discard transaction, cleared once the database storage has been
+    # rewritten (survey/rounds/storage.py): while set, old pages may still hold sealed bytes.
+    storage_rewrite_pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
     branch: Mapped[Branch] = relationship()
     parent: Mapped[Round | None] = relationship(remote_side=[id])

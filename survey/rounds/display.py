@@ -48,6 +48,7 @@ def event_label(kind: str) -> str:
         "closed": _("Closed"),
         "discarded": _("Discarded"),
         "unsealed": _("Unsealed"),
+        "storage_rewritten": _("Database storage rewritten"),
         "summary_edited": _("Summary edited"),
         "item_added": _("Item typed in from another channel"),
         "topics_drafted": _("Topics drafted"),
@@ -175,6 +176,15 @@ def _unsealed(detail: dict[str, Any]) -> str:
     )
 
 
+def _storage_rewritten(detail: dict[str, Any]) -> str:
+    if detail.get("complete", True):
+        return _("no sealed bytes and no arrival order are left in the database files")
+    return _(
+        "tables rewritten; the database account could not switch or checkpoint the"
+        " write-ahead log, so old log files remain until the server's next checkpoint"
+    )
+
+
 def _item_added(detail: dict[str, Any]) -> str:
     return _(
         "%(n)s items from a %(channel)s, section 「%(section)s」",
@@ -191,6 +201,7 @@ _DETAILS: dict[str, Callable[[dict[str, Any]], str]] = {
     "closed": _closed,
     "opened": _opened,
     "unsealed": _unsealed,
+    "storage_rewritten": _storage_rewritten,
     "item_added": _item_added,
     "custodian_confirmed": lambda d: _("part %(n)s", n=d.get("part", "")),
     "participant_added": lambda d: str(d.get("member", "")),

@@ -13,6 +13,7 @@ from survey.rounds.clock import local_today
 from survey.rounds.errors import InvalidRoundSettings, WrongState
 from survey.rounds.log import log_event
 from survey.rounds.requirements import required_answers
+from survey.rounds.storage import mark_for_rewrite
 
 
 def due(round_: Round, now: datetime) -> bool:
@@ -108,7 +109,10 @@ def below_minimum(round_: Round) -> bool:
 
 
 def discard_round(session: Session, round_: Round, actor: User | None, *, now: datetime) -> Round:
-    """Give up a round that closed below the minimum: wipe its sealed data; logged."""
+    """Give up a round that closed below the minimum: wipe its sealed data; logged.
+
+    The caller rewrites the storage after the commit (survey/rounds/storage.py).
+    """
     if not below_minimum(round_):
         raise WrongState(_("Only a closed round below the minimum can be discarded."))
     session.execute(delete(SealedAnswer).where(SealedAnswer.round_id == round_.id))
@@ -119,5 +123,6 @@ def discard_round(session: Session, round_: Round, actor: User | None, *, now: d
     round_.pending_opening = None
     round_.state = "discarded"
     log_event(session, round_, "discarded", actor=actor, now=now, answers=round_.answers_at_close)
+    mark_for_rewrite(session, round_)
     session.flush()
     return round_

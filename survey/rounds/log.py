@@ -23,6 +23,7 @@ EVENT_KINDS = (
     "closed",
     "discarded",
     "unsealed",
+    "storage_rewritten",
     "summary_edited",
     "item_added",
     "topics_drafted",

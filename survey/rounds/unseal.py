@@ -3,9 +3,13 @@
 Every sealed answer is opened; one that does not open or parse is counted and reported, never
 dropped silently. Answers are split into normalised opinion items, and all items of all answers
 are shuffled together before they are written, with random ids and no time, in the same
-transaction that deletes the sealed rows, drops the hashes kept for identical retries and wipes
-the wrapped sealing key. The storage is rewritten afterwards, outside this transaction
-(:func:`survey.rounds.storage.rewrite_storage`).
+transaction that deletes the sealed rows, drops the hashes kept for identical retries, wipes
+the wrapped sealing key and flags the round for a storage rewrite. The storage is rewritten
+afterwards, outside this transaction (:mod:`survey.rounds.storage`).
+
+An unseal interrupted at any point resumes: before its commit nothing happened (the transaction
+rolls back) and it is simply run again; after it, the round is unsealed with its rewrite pending,
+and running the unseal again finishes the rewrite (:func:`interrupted_report`).
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from survey.crypto.errors import (
     WrongOpeningCode,
 )
 from survey.errors import Conflict, InvalidInput
-from survey.models import OpinionItem, Round, SealedAnswer, Section, SpentToken, User
+from survey.faults import kill_point
+from survey.models import OpinionItem, Round, RoundEvent, SealedAnswer, Section, SpentToken, User
 from survey.models.summary import random_item_id
 from survey.rounds.clock import local_today
 from survey.rounds.errors import WrongState
@@ -39,6 +44,7 @@ from survey.rounds.labels import OTHER_SECTION_TITLE
 from survey.rounds.lifecycle import lock_round
 from survey.rounds.log import log_event
 from survey.rounds.requirements import required_answers
+from survey.rounds.storage import mark_for_rewrite
 from survey.summary.themes import group_round
 
 
@@ -127,6 +133,7 @@ def unseal_round(
         )
     texts, unknown = place_texts(session, round_, answers)
     items = write_shuffled_items(session, round_, texts)
+    kill_point("unseal:items-written")
     wipe_sealed_data(session, round_)
     round_.state = "summarising"
     round_.unsealed_on = local_today(now)
@@ -136,7 +143,30 @@ def unseal_round(
     report = UnsealReport(len(answers), unreadable, unknown, items, themes)
     log_event(session, round_, "unsealed", actor=actor, now=now, **report.__dict__)
     session.flush()
+    kill_point("unseal:before-commit")
     return report
+
+
+def interrupted_report(session: Session, round_: Round) -> UnsealReport | None:
+    """The report of an unseal that committed but whose storage rewrite has not finished.
+
+    None for any other round. Running the unseal again then only finishes the rewrite: the
+    answers are already opened, and the key to open them again is gone.
+    """
+    if round_.state == "closed" or round_.unsealed_on is None:
+        return None
+    if not round_.storage_rewrite_pending:
+        return None
+    detail = session.scalar(
+        select(RoundEvent.detail)
+        .where(RoundEvent.round_id == round_.id, RoundEvent.kind == "unsealed")
+        .order_by(RoundEvent.id.desc())
+        .limit(1)
+    )
+    if detail is None:
+        return None
+    fields = UnsealReport.__dataclass_fields__
+    return UnsealReport(**{name: int(str(detail.get(name) or 0)) for name in fields})
 
 
 def unwrap_key(round_: Round, part_a: str, part_b: str) -> ec.EllipticCurvePrivateKey:
@@ -240,7 +270,11 @@ def write_shuffled_items(session: Session, round_: Round, placed: list[tuple[Sec
 
 
 def wipe_sealed_data(session: Session, round_: Round) -> None:
-    """Delete the sealed rows, drop the retry hashes (receipts stay), wipe the wrapped key."""
+    """Delete the sealed rows, drop the retry hashes (receipts stay), wipe the wrapped key.
+
+    Also gives every row of the round this transaction's id and flags the round for the storage
+    rewrite that follows the commit (survey/rounds/storage.py).
+    """
     session.execute(delete(SealedAnswer).where(SealedAnswer.round_id == round_.id))
     # Every row is rewritten, not only those with a hash, so that on PostgreSQL all of them
     # carry the same transaction id afterwards.
@@ -249,3 +283,4 @@ def wipe_sealed_data(session: Session, round_: Round) -> None:
     )
     round_.seal_key_wrapped = None
     round_.pending_opening = None
+    mark_for_rewrite(session, round_)

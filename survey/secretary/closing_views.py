@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from survey.auth.decorators import roles_required
 from survey.extensions import db
 from survey.forms import EmptyForm
-from survey.rounds import invitations, lifecycle
+from survey.rounds import invitations, lifecycle, storage
 from survey.rounds.clock import utcnow
 from survey.rounds.requirements import current_invitations, required_answers
 from survey.secretary.blueprint import bp
@@ -72,5 +72,24 @@ def discard(round_id: str) -> Response:
         abort(400)
     if not refused(lifecycle.discard_round, db.session, round_, signed_in(), now=utcnow()):
         db.session.commit()
-        flash(_("The round was discarded and its sealed answers wiped."), "success")
+        if storage_rewritten():
+            flash(_("The round was discarded and its sealed answers wiped."), "success")
     return redirect(url_for("secretary.round", round_id=round_id))
+
+
+def storage_rewritten() -> bool:
+    """Rewrite the storage after the discard (survey/rounds/storage.py); False when it failed."""
+    try:
+        storage.rewrite_if_enabled(db.session, db.engine, current_app.config)
+    except storage.StorageNotRewritten as error:
+        current_app.logger.error("storage not rewritten after discard: %s", error)
+        flash(
+            _(
+                "The round was discarded, but the database storage could not be rewritten yet,"
+                " so traces of its sealed answers may remain in the database files. Use"
+                " “Rewrite the storage now” on the round's summary page in a moment."
+            ),
+            "error",
+        )
+        return False
+    return True

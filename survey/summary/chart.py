@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 WIDTH = 400
 BAR_MAX = 340
-ROW = 46
-LABEL_SIZE = 16
-BAR_HEIGHT = 14
+ROW = 50
+LABEL_SIZE = 18
+BAR_HEIGHT = 16
 TOP = 6
 LABEL_CHARS = 22
 

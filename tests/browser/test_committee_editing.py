@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from survey.crypto import seal
-from survey.models import Branch, Member, OpinionItem, Round, Theme, User
+from survey.models import Branch, CommitteePost, Member, OpinionItem, Round, Theme, User
 from survey.rounds import lifecycle
 from survey.rounds.clock import utcnow
 from survey.rounds.unseal import unseal_round
@@ -36,7 +36,10 @@ def build_round(live_server: Any, slug: str) -> str:
     with live_server.session() as session:
         branch = Branch(slug=slug, name="编辑测试派出所党支部")
         session.add(branch)
-        session.add(Member(name="张明", branch=branch))
+        secretary = Member(name="张明", branch=branch)
+        session.add(secretary)
+        session.flush()
+        session.add(CommitteePost(branch_id=branch.id, post="secretary", member=secretary))
         users = []
         for name, roles in (("a", {"secretary", "committee"}), ("b", {"committee"})):
             user = User(username=f"{slug}_{name}", password_hash=password_hash(PASSWORD))
@@ -118,3 +121,101 @@ def test_move_several_ticked_items_without_a_page_load(
     page.goto(f"{live_server.url}/committee/rounds/{round_id}/changes")
     assert page.locator("table.changes tbody tr").count() == 1
     assert problems == [], problems
+
+
+# --- print and phone ---------------------------------------------------------------------------
+
+PHONE = {"width": 360, "height": 740}
+NO_OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.fixture(scope="module")
+def print_round(live_server: Any) -> str:
+    return build_round(live_server, "printing")
+
+
+def visible_edit_controls(page: Any) -> list[str]:
+    """Links into the editing pages, forms, buttons and checkboxes that would be printed."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('a, form, button, input, select, textarea')]
+                .filter((el) => el.getClientRects().length > 0
+                    && getComputedStyle(el).visibility !== 'hidden')
+                .map((el) => el.outerHTML.slice(0, 80))"""
+        )
+    )
+
+
+def test_printed_summary_has_every_item_and_no_edit_links(
+    live_server: Any, browser: Any, print_round: str, screenshot: Callable[[Any, str], Path]
+) -> None:
+    context = browser.new_context(viewport={"width": 794, "height": 1123}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "printing_b")
+        page.goto(f"{live_server.url}/committee/rounds/{print_round}")
+        on_screen = page.locator(".item-text").all_inner_texts()
+        assert sorted(on_screen) == sorted(ANSWERS)
+        assert page.locator("a.item-edit").first.is_visible()  # the check can fail
+        page.emulate_media(media="print")
+        assert visible_edit_controls(page) == []
+        assert not page.locator("a.item-edit").first.is_visible()
+        printed = [t for t in page.locator(".item-text").all_inner_texts() if t]
+        assert sorted(printed) == sorted(ANSWERS)
+        assert all(page.locator(".item-text").nth(i).is_visible() for i in range(len(ANSWERS)))
+        assert page.locator("h3", has_text="业务培训").is_visible()
+        screenshot(page, "committee-summary-print")
+        # A member's feedback sheet prints as its table alone.
+        member = page.evaluate(
+            "() => document.querySelector('.feedback-links a').getAttribute('href')"
+        )
+        page.emulate_media(media="screen")
+        page.goto(f"{live_server.url}{member}")
+        assert page.locator("button[data-print]").is_visible()
+        page.emulate_media(media="print")
+        assert visible_edit_controls(page) == []
+        assert page.locator("table.sheet-table").first.is_visible()
+        screenshot(page, "committee-feedback-print")
+    finally:
+        context.close()
+
+
+def test_committee_pages_are_readable_at_360_px(
+    live_server: Any, browser: Any, print_round: str, screenshot: Callable[[Any, str], Path]
+) -> None:
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "printing_a")
+        base = f"{live_server.url}/committee/rounds/{print_round}"
+        page.goto(base)
+        assert page.evaluate(NO_OVERFLOW)
+        # Chart labels at least 12 px high on the screen (they were about 7 px).
+        heights = page.evaluate(
+            "() => [...document.querySelectorAll('svg.bar-chart text')]"
+            ".map((t) => t.getBoundingClientRect().height)"
+        )
+        assert heights and min(heights) >= 12, heights
+        sizes = page.evaluate(
+            "() => [...document.querySelectorAll('.item-text')]"
+            ".map((t) => parseFloat(getComputedStyle(t).fontSize))"
+        )
+        assert min(sizes) >= 14, sizes
+        screenshot(page, "committee-summary-360")
+        theme = page.locator(".theme-actions a").first.get_attribute("href")
+        item = page.locator("a.item-edit").first.get_attribute("href")
+        member = page.locator(".feedback-links a").first.get_attribute("href")
+        for path in (
+            theme,
+            item,
+            member,
+            f"/committee/rounds/{print_round}/changes",
+            f"/secretary/rounds/{print_round}/channel-items",
+        ):
+            page.goto(f"{live_server.url}{path}")
+            assert page.evaluate(NO_OVERFLOW), path
+        screenshot(page, "channel-items-360")
+    finally:
+        context.close()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from survey.crypto import opening
 from survey.models import Branch, Member, Round, User
+from tests.unseal_support import NO_REWRITE
 
 PART = re.compile(r"^[12][0-9A-Z]{3}(-[0-9A-Z]{4}){3}$")
 
@@ -52,6 +53,7 @@ def test_create_open_invitations_close(runner: Any, setup: list[Member], session
     assert round_.state == "closed" and round_.token_key_wrapped is None
 
 
+@NO_REWRITE
 def test_late_participant_reissue_extend_discard(
     runner: Any, setup: list[Member], make_member: Callable[..., Member], session: Session
 ) -> None:

@@ -17,6 +17,7 @@ from survey.models import Invitation, Member, Round, RoundEvent, User
 from survey.rounds.wire import b64u_encode
 from tests.factories import log_in
 from tests.rounds_support import OfficerClient, code_of
+from tests.unseal_support import NO_REWRITE
 
 PART = re.compile(r'id="part"><code>([0-9A-Z-]+)</code>')
 
@@ -215,6 +216,7 @@ def test_reissue_makes_the_old_code_answer_reissued(
     assert events and events[0].detail["reason"] == "手机丢失" and "code" not in events[0].detail
 
 
+@NO_REWRITE
 def test_close_shows_counts_and_the_board(
     app: Flask, as_secretary: FlaskClient, committee_user: User, roster: Any, session: Session
 ) -> None:

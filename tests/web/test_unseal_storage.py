@@ -1,243 +1,169 @@
-"""After unseal, the database file holds no sealed bytes and no arrival order (DESIGN.md §3).
+"""After unseal and after discard, a copy of the database holds no sealed bytes and no arrival
+order (DESIGN.md section 3, "Storage after unseal, and after discard").
 
-These tests use a committed database of their own (a SQLite file, or on PostgreSQL a database
-created for the test and dropped after it), because the rolled-back transaction of the other tests
-never reaches the file. Answers go through the real API and the unseal through the committee's
-form, which rewrites the storage after its transaction.
+Each test is the attack: copy the storage (the SQLite file and its write-ahead log byte for
+byte; on PostgreSQL every file of the database, page by page, plus ``xmin`` and the physical
+order of the rows) and look for the sealed bytes, the wrapped key, the retry hashes, and the
+order in which invitations were used and answers arrived. Answers were sent 0, 1, 2 … with the
+invitations used in an order far from their id order (first, last, second …), so either order
+would show if it survived. Rows fill a page from its end, so a page holds them in reverse: the
+checks measure rank correlation, which is ±1 for an order that survived, in either direction.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import pytest
-from flask import Flask
-from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 
-from survey import create_app, migrations
-from survey.crypto import seal
-from survey.extensions import db
-from survey.models import Branch, Member, OpinionItem, Round, User
-from survey.rounds import lifecycle
-from survey.rounds.clock import utcnow
-from tests.conftest import POSTGRES_URL, base_settings, on_postgres
-from tests.factories import PASSWORD, log_in, password_hash
-from tests.rounds_support import OfficerClient, codes_of, make_collecting_round
+from survey.models import Invitation, OpinionItem, Round, RoundEvent
+from tests.conftest import on_postgres
+from tests.storage_support import (
+    Committed,
+    blinded_hashes,
+    collect,
+    committee_client,
+    fragments,
+    marker,
+    round_state,
+    unseal_through_the_form,
+    wrapped_key_fragment,
+)
 from tests.unseal_support import kendall_tau
 
 ANSWERS = 12
 
 
-@dataclass
-class Committed:
-    app: Flask
-    read_storage: Callable[[], bytes]
-    engine: Engine
-
-
-def _sqlite(tmp_path: Path) -> tuple[str, Callable[[], bytes], Callable[[], None]]:
-    path = tmp_path / "committed.db"
-
-    def read() -> bytes:
-        files = [path, Path(f"{path}-wal"), Path(f"{path}-journal")]
-        return b"".join(f.read_bytes() for f in files if f.exists())
-
-    return "sqlite:///" + str(path), read, lambda: None
-
-
-def _postgres() -> tuple[str, Callable[[], bytes], Callable[[], None]]:
-    """A database of this test's own, next to the suite's (never the shared ``test``)."""
-    base = make_url(POSTGRES_URL)
-    name = f"{base.database}_storage"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = base.set(database=name).render_as_string(hide_password=False)
-    reader = create_engine(url, isolation_level="AUTOCOMMIT")
-
-    def read() -> bytes:
-        """Every file of the database's directory, read by the (superuser) server."""
-        with reader.connect() as connection:
-            connection.exec_driver_sql("CHECKPOINT")
-            oid = connection.scalar(
-                text("SELECT oid FROM pg_database WHERE datname = current_database()")
-            )
-            folder = f"base/{oid}"
-            names = connection.scalars(text("SELECT pg_ls_dir(:d)"), {"d": folder}).all()
-            chunks = []
-            for file_name in names:
-                if re.fullmatch(r"\d+(_\w+)?(\.\d+)?", file_name):
-                    chunks.append(
-                        connection.scalar(
-                            text("SELECT pg_read_binary_file(:p, 0, 100000000, true)"),
-                            {"p": f"{folder}/{file_name}"},
-                        )
-                        or b""
-                    )
-            return b"".join(chunks)
-
-    def drop() -> None:
-        reader.dispose()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    return url, read, drop
-
-
-@pytest.fixture
-def committed(tmp_path: Path) -> Iterator[Committed]:
-    url, read, drop = _postgres() if on_postgres() else _sqlite(tmp_path)
-    settings = {**base_settings(url), "REWRITE_STORAGE_AFTER_UNSEAL": True}
-    app = create_app(settings, instance_path=str(tmp_path))
-    with app.app_context():
-        migrations.upgrade(db.engine)
-    try:
-        yield Committed(app, read, app.extensions[db.key].engine)
-    finally:
-        app.extensions[db.key].engine.dispose()
-        drop()
-
-
-def _people(session: Any) -> tuple[User, User, list[Member]]:
-    branch = Branch(slug="storage", name="存储测试派出所党支部")
-    session.add(branch)
-    session.add(Member(name="张明", branch=branch))
-    users = []
-    for username, roles in (("shuji", {"secretary", "committee"}), ("jijian", {"committee"})):
-        user = User(username=username, password_hash=password_hash(PASSWORD), branch=branch)
-        user.roles = roles
-        users.append(user)
-        session.add(user)
-    members = [Member(name=f"民警{i}", branch=branch) for i in range(ANSWERS)]
-    session.add_all(members)
-    session.flush()
-    return users[0], users[1], members
-
-
-def _numbered(i: int) -> str:
-    return f"第{i:02d}号意见：值班编号{i:02d}的安排要更合理"
-
-
-def _collect(committed: Committed) -> tuple[str, tuple[str, str], list[bytes]]:
-    """A round with ANSWERS numbered answers sent in order and closed; everything committed."""
-    app = committed.app
-    with app.app_context():
-        session = db.session
-        secretary, second, members = _people(session)
-        round_, parts = make_collecting_round(
-            app, session, secretary.branch, secretary, second, members
-        )
-        codes = codes_of(round_)
-        section = round_.sections[0].key
-        round_id = round_.public_id
-        session.commit()
-        session.close()
-    officer = OfficerClient(app.test_client(), round_id)
-    public = officer.fetch_keys()["seal_key"]["public"]
-    from survey.rounds.wire import b64u_decode
-
-    sealed_all = []
-    for i, code in enumerate(codes):
-        token, signature = officer.obtain_token(code)
-        sealed = seal.seal_answer(b64u_decode(public), {section: _numbered(i)}, round_id)
-        response = officer.post("answers", officer.answer_body(token, signature, sealed))
-        assert response.status_code == 201
-        sealed_all.append(sealed)
-    with app.app_context():
-        round_ = db.session.scalar(select(Round).where(Round.public_id == round_id))
-        assert round_ is not None
-        lifecycle.close_round(db.session, round_, None, now=utcnow())
-        db.session.commit()
-        db.session.close()
-    return round_id, parts, sealed_all
-
-
-def _fragments(sealed: bytes) -> list[bytes]:
-    """Pieces of the ciphertext (past the 65-byte enc) that no other data would contain."""
-    return [sealed[offset : offset + 16] for offset in (100, 1500, 3000, 4100)]
-
-
-def _wrapped_key_fragment(committed: Committed, round_id: str) -> bytes:
-    with committed.app.app_context():
-        wrapped = db.session.scalar(
-            select(Round.seal_key_wrapped).where(Round.public_id == round_id)
-        )
-        db.session.close()
-    assert wrapped is not None
-    ct = re.search(rb'"ct":"([^"]+)"', wrapped)
-    assert ct is not None
-    return ct.group(1)[:24]
-
-
-def _unseal_through_the_form(committed: Committed, round_id: str, parts: tuple[str, str]) -> None:
-    client = committed.app.test_client()
-    assert log_in(client, "jijian").status_code == 302
-    response = client.post(
-        f"/committee/rounds/{round_id}/unseal", data={"part1": parts[0], "part2": parts[1]}
-    )
-    assert response.status_code == 302, response.data.decode()
-    page = client.get(response.headers["Location"]).data.decode()
-    assert "could not be rewritten" not in page
-
-
-def test_no_sealed_bytes_remain_in_the_database_file(committed: Committed) -> None:
-    round_id, parts, sealed_all = _collect(committed)
-    key_fragment = _wrapped_key_fragment(committed, round_id)
-    hashes = [hashlib.sha256(s).digest() for s in sealed_all]
-    before = committed.read_storage()
-    # The check can fail: the fragments are there while the round is closed.
-    assert all(any(f in before for f in _fragments(s)) for s in sealed_all)
-    assert key_fragment in before
-    assert any(h in before for h in hashes)
-
-    _unseal_through_the_form(committed, round_id, parts)
-
-    after = committed.read_storage()
-    for sealed in sealed_all:
-        for fragment in _fragments(sealed):
-            assert fragment not in after
-    assert key_fragment not in after
-    assert not any(h in after for h in hashes)
-    assert "值班编号".encode() in after  # the items themselves are there, as expected
+def assert_wal_empty(committed: Committed) -> None:
     if not on_postgres():
         wal = Path(str(committed.engine.url.database) + "-wal")
         assert not wal.exists() or wal.stat().st_size == 0
 
 
+def assert_no_sealed_data(storage: bytes, sealed_all: list[bytes], key_fragment: bytes) -> None:
+    for sealed in sealed_all:
+        for fragment in fragments(sealed):
+            assert fragment not in storage
+    assert key_fragment not in storage
+    assert not any(hashlib.sha256(s).digest() in storage for s in sealed_all)
+
+
+def stored_order(storage: bytes, needles: dict[int, bytes]) -> list[int]:
+    """The keys of ``needles`` in the order their (single) copies lie in the storage."""
+    for key, needle in needles.items():
+        assert storage.count(needle) == 1, (key, storage.count(needle))
+    return [key for key, _ in sorted(needles.items(), key=lambda kv: storage.index(kv[1]))]
+
+
+def distinct_xmins(committed: Committed, table: str, round_id: str) -> int:
+    with committed.engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    f"SELECT count(DISTINCT t.xmin::text) FROM {table} t"  # noqa: S608 - a table name of the test
+                    " JOIN rounds r ON r.id = t.round_id WHERE r.public_id = :r"
+                ),
+                {"r": round_id},
+            ).scalar_one()
+        )
+
+
+def test_no_sealed_bytes_remain_in_the_database_file(committed: Committed) -> None:
+    collected = collect(committed, ANSWERS)
+    key_fragment = wrapped_key_fragment(committed, collected.round_id)
+    hashes = [hashlib.sha256(s).digest() for s in collected.sealed]
+    before = committed.read_storage()
+    # The check can fail: the fragments are there while the round is closed.
+    assert all(any(f in before for f in fragments(s)) for s in collected.sealed)
+    assert key_fragment in before
+    assert any(h in before for h in hashes)
+
+    page = unseal_through_the_form(committed, collected)
+    assert "Unsealed:" in page and "Storage rewrite pending" not in page
+
+    after = committed.read_storage()
+    assert_no_sealed_data(after, collected.sealed, key_fragment)
+    assert "值班编号".encode() in after  # the items themselves are there, as expected
+    assert_wal_empty(committed)
+    assert round_state(committed, collected.round_id) == ("summarising", False)
+
+
 def test_no_arrival_order_in_the_database_file(committed: Committed) -> None:
-    round_id, parts, _sealed = _collect(committed)
-    _unseal_through_the_form(committed, round_id, parts)
+    collected = collect(committed, ANSWERS)
+    unseal_through_the_form(committed, collected)
     storage = committed.read_storage()
-    offsets = []
-    for i in range(ANSWERS):
-        marker = f"值班编号{i:02d}".encode()
-        assert storage.count(marker) == 1, i
-        offsets.append((storage.index(marker), i))
-    stored_order = [i for _, i in sorted(offsets)]
-    assert sorted(stored_order) == list(range(ANSWERS))
+    order = stored_order(storage, {i: marker(i) for i in range(ANSWERS)})
+    assert sorted(order) == list(range(ANSWERS))
     # Answers were sent 0, 1, 2 …; a random order of 12 has |tau| > 0.7 with p < 1e-3.
-    assert abs(kendall_tau(stored_order)) < 0.7, stored_order
+    assert abs(kendall_tau(order)) < 0.7, order
     with committed.engine.connect() as connection:
         if on_postgres():
-            xmins = connection.execute(
-                text("SELECT count(DISTINCT xmin::text) FROM opinion_items")
-            ).scalar()
-            assert xmins == 1  # one transaction wrote them all
-            spent = connection.execute(
-                text("SELECT count(DISTINCT xmin::text) FROM spent_tokens")
-            ).scalar()
-            assert spent == 1
+            for table in ("opinion_items", "spent_tokens", "invitations"):
+                assert distinct_xmins(committed, table, collected.round_id) == 1, table
         else:
             sql = connection.execute(
                 text("SELECT sql FROM sqlite_master WHERE name = 'opinion_items'")
             ).scalar()
             assert "WITHOUT ROWID" in str(sql)
         assert connection.execute(select(OpinionItem.id)).all()
+
+
+def test_the_order_invitations_were_used_in_is_gone(committed: Committed) -> None:
+    """The attack on ``invitations``: whose token came first, read from row order or xmin."""
+    collected = collect(committed, ANSWERS)
+    hashes = blinded_hashes(committed, collected.round_id)
+    assert list(hashes) != collected.used_order
+    if on_postgres():
+        # While closed, xmin still orders the invitations as they were used: the attack works.
+        with committed.engine.connect() as connection:
+            rows = connection.execute(
+                select(Invitation.id, text("invitations.xmin::text::bigint"))
+                .where(Invitation.id.in_(collected.used_order))
+                .order_by(text("2"))
+            ).all()
+        assert [row[0] for row in rows] == collected.used_order
+
+    unseal_through_the_form(committed, collected)
+
+    storage = committed.read_storage()
+    assert_not_in_use_order(stored_order(storage, hashes), collected.used_order)
+    if on_postgres():
+        assert distinct_xmins(committed, "invitations", collected.round_id) == 1
+
+
+def assert_not_in_use_order(stored: list[int], used_order: list[int]) -> None:
+    """Rows lie by id (given at open), not by use: the use positions show no correlation."""
+    positions = [used_order.index(invitation_id) for invitation_id in stored]
+    assert abs(kendall_tau(positions)) < 0.5, positions
+
+
+def test_discard_leaves_no_sealed_bytes_and_no_order(committed: Committed) -> None:
+    collected = collect(committed, ANSWERS, invited=2 * ANSWERS, min_answers=ANSWERS + 1)
+    key_fragment = wrapped_key_fragment(committed, collected.round_id)
+    hashes = blinded_hashes(committed, collected.round_id)
+    before = committed.read_storage()
+    assert all(any(f in before for f in fragments(s)) for s in collected.sealed)
+
+    client = committee_client(committed, "shuji")
+    response = client.post(f"/secretary/rounds/{collected.round_id}/discard")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "The round was discarded" in page
+
+    after = committed.read_storage()
+    assert_no_sealed_data(after, collected.sealed, key_fragment)
+    assert_not_in_use_order(stored_order(after, hashes), collected.used_order)
+    assert_wal_empty(committed)
+    assert round_state(committed, collected.round_id) == ("discarded", False)
+    if on_postgres():
+        for table in ("spent_tokens", "invitations"):
+            assert distinct_xmins(committed, table, collected.round_id) == 1, table
+    with committed.engine.connect() as connection:
+        kinds = connection.scalars(
+            select(RoundEvent.kind)
+            .join(Round)
+            .where(Round.public_id == collected.round_id)
+            .order_by(RoundEvent.id)
+        ).all()
+    assert kinds[-2:] == ["discarded", "storage_rewritten"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 17:31:44.518628
+Create Date: 2026-12-04 17:39:21.586431
 """
 
 from __future__ import annotations
@@ -100,6 +100,7 @@ def upgrade() -> None:
     sa.Column('answers_at_close', sa.Integer(), nullable=True),
     sa.Column('unreadable_answers', sa.Integer(), nullable=True),
     sa.Column('unknown_section_texts', sa.Integer(), nullable=True),
+    sa.Column('storage_rewrite_pending', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_rounds_branch_id_branches')),
     sa.ForeignKeyConstraint(['custodian1_id'], ['users.id'], name=op.f('fk_rounds_custodian1_id_users')),
     sa.ForeignKeyConstraint(['custodian2_id'], ['users.id'], name=op.f('fk_rounds_custodian2_id_users')),
