@@ -50,6 +50,11 @@ RATELIMIT_ENABLED = True
 # Failed-login throttles: per account and per client address.
 LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
 LOGIN_LIMIT_PER_CLIENT = "30 per 15 minutes"
+# Failed logins allowed from a browser that logged in to the account before (its device cookie);
+# strangers' failures never count here, so they cannot lock the account's owner out.
+LOGIN_LIMIT_PER_DEVICE = "10 per 15 minutes"
+# Days a browser's device cookie is remembered after its last successful login.
+DEVICE_COOKIE_DAYS = 180
 # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, trust nothing).
 # Behind one, 1 lets the per-client login limit see the real client instead of the proxy.
 TRUSTED_PROXIES = 0
@@ -67,13 +72,21 @@ ANSWER_RATE_LIMIT = "3000 per minute"
 # Largest request body accepted, in bytes (the officers' API answers 413 above it).
 MAX_CONTENT_LENGTH = 128 * 1024
 
-# Marks a production deployment: the demo refuses to load, cookies must be Secure.
+# Marks a production deployment: the demo refuses to load, cookies must be Secure, HSTS is sent,
+# and the app refuses to start with an opening-code Argon2id cost below 64 MiB and 3 passes.
 PRODUCTION = False
+# Seconds of Strict-Transport-Security sent with every response (0: none). Production sends a year
+# when this is 0.
+HSTS_SECONDS = 0
 
 # Argon2id cost of deriving keys from the opening code (memory in KiB, passes). Raising them
 # makes guessing a part slower; each round records the values it was opened with.
 OPENING_ARGON2_MEMORY_KIB = 65536
 OPENING_ARGON2_TIME_COST = 3
+
+# Minutes the first custodian's part of the opening code is kept (encrypted) at unseal while the
+# second custodian logs in to give theirs; afterwards it must be given again.
+UNSEAL_PART_MINUTES = 15
 
 # Longest answer per section, in Unicode code points (the page also keeps the whole answer
 # within the largest sealed size).

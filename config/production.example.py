@@ -58,6 +58,12 @@ RATELIMIT_ENABLED = True
 LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
 # LOGIN_LIMIT_PER_CLIENT: failed logins allowed from one client address in a window.
 LOGIN_LIMIT_PER_CLIENT = "30 per 15 minutes"
+# LOGIN_LIMIT_PER_DEVICE: failed logins allowed from a browser that logged in to the account before
+# (signed device cookie, as OWASP describes). Strangers cannot use it up, so they cannot lock out the
+# account's owner, e.g. a custodian at unseal time.
+LOGIN_LIMIT_PER_DEVICE = "10 per 15 minutes"
+# DEVICE_COOKIE_DAYS: days a browser stays known after its last successful login to an account.
+DEVICE_COOKIE_DAYS = 180
 # TRUSTED_PROXIES: how many reverse proxies (load balancer, nginx) stand in front of the app and set
 # X-Forwarded-For and X-Forwarded-Proto. Set it exactly: too low and every login seems to come from
 # the proxy (one client for the throttle); too high and clients can forge their address.
@@ -72,13 +78,21 @@ ANSWER_RATE_LIMIT = "3000 per minute"
 # MAX_CONTENT_LENGTH: largest request body in bytes; larger ones get 413.
 MAX_CONTENT_LENGTH = 128 * 1024
 
-# PRODUCTION: marks a production deployment; the demo data refuses to load.
+# PRODUCTION: marks a production deployment; the demo data refuses to load, HSTS is sent, and the
+# app refuses to start with OPENING_ARGON2_* below 64 MiB and 3 passes (RFC 9106).
 PRODUCTION = True
+# HSTS_SECONDS: how long browsers must use HTTPS only for this site (Strict-Transport-Security).
+# A year; with PRODUCTION a year is sent even when this is 0.
+HSTS_SECONDS = 365 * 24 * 3600
 
 # OPENING_ARGON2_MEMORY_KIB: memory (KiB) of the Argon2id run that stretches each opening-code part.
 OPENING_ARGON2_MEMORY_KIB = 65536
 # OPENING_ARGON2_TIME_COST: passes of that Argon2id run. Each round keeps the values it opened with.
 OPENING_ARGON2_TIME_COST = 3
+
+# UNSEAL_PART_MINUTES: at unseal, how long the first custodian's part is kept (encrypted under the
+# secret key, in the database) while the second custodian logs in on their own device to give theirs.
+UNSEAL_PART_MINUTES = 15
 
 # ANSWER_MAX_CHARS: the longest answer to one section, in characters, announced to the phone page.
 ANSWER_MAX_CHARS = 2000

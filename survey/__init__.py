@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from survey.api.views import bp as api_bp
     from survey.auth.views import bp as auth_bp
     from survey.committee.views import bp as committee_bp
+    from survey.custodian.views import bp as custodian_bp
     from survey.health import bp as health_bp
     from survey.officer.views import bp as officer_bp
     from survey.public.views import bp as public_bp
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         secretary_bp,
         committee_bp,
+        custodian_bp,
         superior_bp,
         officer_bp,
         api_bp,

@@ -1,11 +1,17 @@
-"""Smaller static text assets and officers' pages (DESIGN.md section 5: ≤ 50 KB on the wire).
+"""Smaller static text assets and officers' pages (DESIGN.md section 5: ≤ 30 KB on the wire).
 
-An officer on a mobile network loads the invitation page, the answer page and about 50 KB of
-commented JavaScript. Two measures bring that within the budget:
+An officer on a mobile network loads the invitation page, the answer page and their commented
+JavaScript. Two measures here keep that within the budget:
 
-- JavaScript is served without its whole-line comments (the files in the repository keep them;
-  only lines that are nothing but a comment are dropped, so code is never touched);
+- JavaScript and CSS are served without their whole-line comments (the files in the repository
+  keep them; only lines that are nothing but a comment are dropped, so code is never touched);
 - static text files and the officers' page shells are gzipped when the client accepts it.
+
+The others live where they belong: scripts and style sheets carry no document-only headers
+(survey/security.py); the officer pages have their own small style sheet and no icon file; the
+review and sealing modules load once the officer starts typing, the typed-code path only when a
+code is typed; the invitation page hands the round's keys to the answer page (officer/common.js).
+`bench/officer_page.py` measures the whole way.
 
 Only responses that hold no secret are compressed: static files and the officers' static page
 shells. Staff pages (CSRF tokens, names) and the JSON API are never compressed, so no secret ever
@@ -23,6 +29,9 @@ COMPRESSIBLE_TYPES = frozenset(
     {"text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml"}
 )
 JAVASCRIPT_TYPES = frozenset({"text/javascript", "application/javascript"})
+# Served without whole-line comments: scripts, and style sheets (whose /* … */ blocks the same
+# line-based pass drops; our CSS has no "//" lines and no comment markers inside strings).
+COMMENTED_TYPES = JAVASCRIPT_TYPES | {"text/css"}
 # Flask's static endpoint and the officers' blueprint: the only responses that may be compressed.
 STATIC_ENDPOINT = "static"
 OFFICER_PREFIX = "officer."
@@ -119,7 +128,7 @@ def install_compression(app: Flask) -> None:
             return response
         etag, _weak = response.get_etag()
         if request.endpoint == STATIC_ENDPOINT and etag:
-            javascript = response.mimetype in JAVASCRIPT_TYPES
+            javascript = response.mimetype in COMMENTED_TYPES
             packed = cache.get((request.path, etag), data, javascript=javascript)
             # Same opaque tag, weak: If-None-Match uses weak comparison, so 304s keep working
             # and the compressed bytes are never taken for the identical representation.

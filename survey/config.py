@@ -16,8 +16,27 @@ ENV_PREFIX = "SURVEY_"
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "change-me-to-a-long-random-string", "dev"})
 
 
+# RFC 9106 section 4, second recommended option (64 MiB, 3 passes): weaker opening-code
+# stretching is refused in production, so a careless setting cannot make parts cheap to guess.
+ARGON2_FLOOR_MEMORY_KIB = 65536
+ARGON2_FLOOR_TIME_COST = 3
+HSTS_PRODUCTION_SECONDS = 365 * 24 * 3600
+
+
 class ConfigError(Exception):
     """A setting has a value the application cannot work with."""
+
+
+def _check_production_floor(app: Flask) -> None:
+    """Refuse to start in production with an opening-code cost below the floor."""
+    memory = int(app.config.get("OPENING_ARGON2_MEMORY_KIB") or 0)
+    passes = int(app.config.get("OPENING_ARGON2_TIME_COST") or 0)
+    if memory < ARGON2_FLOOR_MEMORY_KIB or passes < ARGON2_FLOOR_TIME_COST:
+        raise ConfigError(
+            "PRODUCTION needs OPENING_ARGON2_MEMORY_KIB >= "
+            f"{ARGON2_FLOOR_MEMORY_KIB} and OPENING_ARGON2_TIME_COST >= {ARGON2_FLOOR_TIME_COST}"
+            f" (got {memory} and {passes})"
+        )
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
@@ -30,8 +49,12 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     if overrides:
         app.config.update(overrides)
     if app.config.get("PRODUCTION"):
-        # Production is served over HTTPS: the staff session cookie never travels in clear.
+        # Production is served over HTTPS: the staff session cookie never travels in clear, and
+        # browsers are told to use HTTPS only (HSTS, a year unless configured).
         app.config["SESSION_COOKIE_SECURE"] = True
+        if not int(app.config.get("HSTS_SECONDS") or 0):
+            app.config["HSTS_SECONDS"] = HSTS_PRODUCTION_SECONDS
+        _check_production_floor(app)
     _resolve_secret_key(app)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "survey.db")

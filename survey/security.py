@@ -27,6 +27,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# Staff pages may show answer texts, names, codes or parts: no browser or proxy keeps a copy
+# (a shared office computer's cache, the back button after logout).
+NO_STORE_BLUEPRINTS = frozenset(
+    {"admin", "auth", "committee", "custodian", "secretary", "superior"}
+)
 # Paths whose requests are never written to a request log: who opened an invitation or sent an
 # answer must not sit next to an address and a time (DESIGN.md section 3).
 QUIET_PATH_PREFIXES = ("/i", "/a/", "/api/v1")
@@ -76,6 +81,13 @@ class QuietRequestLogFilter(logging.Filter):
         return True
 
 
+# Responses that are never rendered as documents (scripts, style sheets, the JSON API, served
+# with nosniff): the only ones sent without CSP and framing rules.
+SUBRESOURCE_TYPES = frozenset(
+    {"text/javascript", "application/javascript", "text/css", "application/json"}
+)
+
+
 def install_request_hooks(app: Flask) -> None:
     """Refuse to serve without a secret key; add security headers to every response."""
     app.session_interface = StaffSessionInterface()
@@ -98,10 +110,19 @@ def install_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        if is_quiet_path(request.path):
+        if response.mimetype in SUBRESOURCE_TYPES:
+            # Scripts, style sheets, JSON: CSP and framing rules apply to documents, never to
+            # them, and Cache-Control already says what Expires would (DESIGN.md section 5:
+            # an officer's phone downloads these headers once per file).
+            response.headers.pop("Expires", None)
+        else:
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers["X-Frame-Options"] = "DENY"
+        if is_quiet_path(request.path) or request.blueprint in NO_STORE_BLUEPRINTS:
             response.headers["Cache-Control"] = response.headers.get("Cache-Control", "no-store")
+        hsts = int(app.config.get("HSTS_SECONDS") or 0)
+        if hsts > 0:
+            response.headers["Strict-Transport-Security"] = f"max-age={hsts}; includeSubDomains"
         return response

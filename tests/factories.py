@@ -84,6 +84,30 @@ def make_member(session: Session, branch: Branch) -> Callable[..., Member]:
     return make
 
 
+def bind_to_new_member(session: Session, user: User, name: str) -> User:
+    """Custodians are people: bind ``user`` to a roster member of its own.
+
+    The member is inactive, so it joins no round's default participants; it holds no post, so
+    it adds no section.
+    """
+    member = Member(
+        name=name, branch=user.branch, category="party_member", note="账号", active=False
+    )
+    session.add(member)
+    session.flush()
+    user.member = member
+    session.flush()
+    return user
+
+
+def bind_custodians(session: Session, *users: User) -> None:
+    """Custodian accounts not yet bound to a roster member get one of their own (a round
+    cannot open otherwise). Not done by the user fixtures: a member changes roster counts."""
+    for user in users:
+        if user.member_id is None:
+            bind_to_new_member(session, user, f"{user.display_name or user.username}本人")
+
+
 @pytest.fixture
 def secretary(make_user: Callable[..., User]) -> User:
     return make_user("secretary", roles=("secretary", "committee"), display_name="书记")

@@ -19,6 +19,7 @@ from survey.models import Branch, Invitation, Member, Round, User
 from survey.rounds import drafts, invitations, opening
 from survey.rounds.clock import utcnow
 from survey.rounds.wire import b64u_decode, b64u_encode
+from tests.factories import bind_custodians
 
 TEST_SECRET = b"test-secret-key-not-for-production-0123456789"
 
@@ -46,7 +47,12 @@ def make_collecting_round(
     members: list[Member],
     **settings: Any,
 ) -> tuple[Round, tuple[str, str]]:
-    """A round opened by both custodians, collecting, with ``members`` as participants."""
+    """A round opened by both custodians, collecting, with ``members`` as participants.
+
+    Custodian accounts not yet bound to a roster member get a member of their own (the
+    round could not open otherwise).
+    """
+    bind_custodians(session, secretary, second)
     with app.app_context():
         round_ = drafts.create_round(
             session,

@@ -178,10 +178,33 @@ def closed_with(
     return collecting
 
 
-def post_unseal(client: FlaskClient, round_: Round, part1: str, part2: str) -> Any:
-    return client.post(
-        f"/committee/rounds/{round_.public_id}/unseal", data={"part1": part1, "part2": part2}
-    )
+def give_part(client: FlaskClient, round_id: str, typed: str) -> Any:
+    """One custodian gives their own part on their own page (survey/custodian/views.py)."""
+    return client.post(f"/custodian/rounds/{round_id}/unseal", data={"typed": typed})
+
+
+def custodian_clients(app: Flask, round_: Round) -> tuple[FlaskClient, FlaskClient]:
+    """Custodian 1 and custodian 2, each logged in in their own browser."""
+    from tests.factories import log_in
+
+    clients = []
+    for user in (round_.custodian1, round_.custodian2):
+        assert user is not None
+        client = app.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        assert log_in(client, user.username).status_code == 302
+        clients.append(client)
+    return clients[0], clients[1]
+
+
+def post_unseal(app: Flask, round_: Round, part1: str, part2: str) -> Any:
+    """Unseal as the web does it: custodian 1 gives ``part1``, then custodian 2 ``part2``, each
+    in their own login. Returns the second response (or the first, when it was refused)."""
+    first_client, second_client = custodian_clients(app, round_)
+    first = give_part(first_client, round_.public_id, part1)
+    if first.status_code != 302:
+        return first
+    return give_part(second_client, round_.public_id, part2)
 
 
 def sealed_count(session: Session, round_: Round) -> int:

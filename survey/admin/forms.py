@@ -69,3 +69,29 @@ class UserForm(NewPasswordMixin, FlaskForm):
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     pass
+
+
+class AccountForm(FlaskForm):
+    """Name, roles and the roster member an account belongs to (one member, one account)."""
+
+    display_name = StringField(
+        _l("Name shown"), validators=[Length(max=100)], description=_l("For example 王建国.")
+    )
+    roles = MultiCheckboxField(
+        _l("Roles"), choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
+    )
+    member = SelectField(
+        _l("Roster member"),
+        choices=[],
+        description=_l(
+            "The person this account belongs to. Each member may have one account only, so the"
+            " two custodians of a round are always two different people."
+        ),
+    )
+
+    def __init__(self, *args: object, members: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.member.choices = [
+            SelectChoice("", _l("Not bound to a member")),
+            *(SelectChoice(value, label) for value, label in members),
+        ]

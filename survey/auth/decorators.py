@@ -7,6 +7,7 @@ up again, so deactivating an account, or changing its password, ends its session
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,6 +22,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SESSION_USER = "user"
 SESSION_VERSION = "user_v"
+# A random id per login: tells two logins of one browser apart (survey/rounds/unseal_parts.py).
+SESSION_LOGIN = "login"
 # The cache in ``g`` remembers which public id it was filled for, so a login or logout in the
 # middle of a request never hands out the previous user.
 _CACHE = "_survey_current_user"
@@ -55,6 +58,7 @@ def remember_user(user: User) -> None:
         session["lang"] = language
     session[SESSION_USER] = user.public_id
     session[SESSION_VERSION] = user.session_version
+    session[SESSION_LOGIN] = secrets.token_urlsafe(16)
     session.permanent = True
     setattr(g, _CACHE, (user.public_id, user))
 
@@ -63,7 +67,16 @@ def forget_user() -> None:
     """End the login in this session (the language choice stays)."""
     session.pop(SESSION_USER, None)
     session.pop(SESSION_VERSION, None)
+    session.pop(SESSION_LOGIN, None)
     g.pop(_CACHE, None)
+
+
+def login_id() -> str:
+    """This login's random id (a login from before ids existed gets one now)."""
+    value = session.get(SESSION_LOGIN)
+    if not isinstance(value, str) or not value:
+        value = session[SESSION_LOGIN] = secrets.token_urlsafe(16)
+    return value
 
 
 def login_url() -> str:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey.auth.custody import bind_member, record_admin_change
 from survey.auth.passwords import hash_password, verify_password
 from survey.errors import Conflict, Forbidden, InvalidInput, NotFound
-from survey.models import ROLES, Branch, User
+from survey.models import ROLES, Branch, Member, User
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -64,6 +66,16 @@ def _set_password(user: User, password: str) -> None:
     user.session_version = (user.session_version or 1) + 1
 
 
+def end_sessions(session: Session, user: User) -> User:
+    """Raise the account's session generation: every session opened before stops working.
+
+    Called at logout, so a copy of the signed session cookie kept elsewhere is dead too.
+    """
+    user.session_version = (user.session_version or 1) + 1
+    session.flush()
+    return user
+
+
 def change_password(session: Session, user: User, current: str, new: str) -> User:
     """A user changes their own password, proving they know the current one."""
     if not verify_password(user.password_hash, current):
@@ -73,22 +85,97 @@ def change_password(session: Session, user: User, current: str, new: str) -> Use
     return user
 
 
-def reset_password(session: Session, user: User, new: str) -> User:
-    """An administrator sets a new password, e.g. after one was forgotten."""
+def reset_password(
+    session: Session, user: User, new: str, *, actor: User | None, now: datetime
+) -> User:
+    """An administrator sets a new password, e.g. after one was forgotten.
+
+    Written to the log of every round the user guards, and shown to them at their next login.
+    """
     _set_password(user, new)
+    record_admin_change(session, user, "password_reset", actor=actor, now=now)
     session.flush()
     return user
 
 
-def set_user_active(session: Session, user: User, active: bool, *, actor: User | None) -> User:
+def set_user_active(
+    session: Session, user: User, active: bool, *, actor: User | None, now: datetime
+) -> User:
     """Deactivate (or reactivate) an account; a deactivated user's sessions stop working."""
     if not active and actor is not None and actor.id == user.id:
         raise Forbidden(_("You cannot deactivate your own account."))
     if user.active != active:
         user.active = active
         user.session_version = (user.session_version or 1) + 1
+        change = "reactivated" if active else "deactivated"
+        record_admin_change(session, user, change, actor=actor, now=now)
     session.flush()
     return user
+
+
+def update_account(
+    session: Session,
+    user: User,
+    *,
+    display_name: str,
+    roles: Iterable[str],
+    actor: User | None,
+    now: datetime,
+) -> User:
+    """An administrator renames an account or changes its roles; both are seen by custodians."""
+    wanted = set(roles)
+    _check_roles(wanted, user.branch)
+    if actor is not None and actor.id == user.id and "admin" not in wanted:
+        raise InvalidInput(_("You cannot take the administrator role from your own account."))
+    name = display_name.strip()
+    if name != user.display_name:
+        previous = user.display_name
+        user.display_name = name
+        record_admin_change(
+            session, user, "renamed", actor=actor, now=now, previous=previous, name=name
+        )
+    if frozenset(wanted) != user.roles:
+        previous_roles = sorted(user.roles)
+        user.roles = wanted
+        user.session_version = (user.session_version or 1) + 1
+        record_admin_change(
+            session,
+            user,
+            "roles_changed",
+            actor=actor,
+            now=now,
+            previous=previous_roles,
+            roles=sorted(wanted),
+        )
+    session.flush()
+    return user
+
+
+def edit_account(
+    session: Session,
+    user: User,
+    *,
+    display_name: str,
+    roles: Iterable[str],
+    member: Member | None,
+    actor: User | None,
+    now: datetime,
+) -> User:
+    """The administrator's account form: name, roles and the roster member it belongs to."""
+    bind_member(session, user, member, actor=actor, now=now)
+    return update_account(
+        session, user, display_name=display_name, roles=roles, actor=actor, now=now
+    )
+
+
+def _check_roles(wanted: set[str], branch: Branch | None) -> None:
+    if not wanted:
+        raise InvalidInput(_("Choose at least one role."))
+    unknown = wanted - set(ROLES)
+    if unknown:
+        raise InvalidInput(_("Unknown role: %(roles)s.", roles=", ".join(sorted(unknown))))
+    if wanted & BRANCH_ROLES and branch is None:
+        raise InvalidInput(_("Secretaries and committee members need a branch."))
 
 
 def create_branch(session: Session, slug: str, name: str) -> Branch:
@@ -125,13 +212,7 @@ def create_user(
         raise InvalidInput(
             _("A username uses 2 to 64 lowercase letters, digits, dots, hyphens or underscores.")
         )
-    if not wanted:
-        raise InvalidInput(_("Choose at least one role."))
-    unknown = wanted - set(ROLES)
-    if unknown:
-        raise InvalidInput(_("Unknown role: %(roles)s.", roles=", ".join(sorted(unknown))))
-    if wanted & BRANCH_ROLES and branch is None:
-        raise InvalidInput(_("Secretaries and committee members need a branch."))
+    _check_roles(wanted, branch)
     if find_user(session, username) is not None:
         raise Conflict(_("The username %(username)s is taken.", username=username))
     check_new_password(password, username)

@@ -19,13 +19,16 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from survey.auth import services, throttle
+from survey.auth import custody, services, throttle
 from survey.auth.decorators import current_user, forget_user, login_required, remember_user
+from survey.auth.device import remember_device
 from survey.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from survey.errors import InvalidInput, wants_json
 from survey.extensions import db
 from survey.forms import EmptyForm, attempt
 from survey.i18n import COOKIELESS_BLUEPRINTS
+from survey.models import User
+from survey.rounds.display import change_label, localtime
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -48,6 +51,7 @@ def safe_next(target: str | None) -> str | None:
 @bp.route("/login", methods=["GET", "POST"])
 @throttle.per_client
 @throttle.per_account
+@throttle.per_device
 def login() -> Response | str:
     form = LoginForm()
     if request.method == "GET":
@@ -56,16 +60,43 @@ def login() -> Response | str:
         user = services.authenticate(db.session, form.username.data, form.password.data)
         if user is not None:
             remember_user(user)
-            return redirect(safe_next(form.next.data) or url_for("public.home"))
+            show_notices(user)
+            response = redirect(safe_next(form.next.data) or url_for("public.home"))
+            remember_device(response, user.username)
+            return response
         throttle.note_failed_login()
         # The same words whether the account is unknown, inactive or the password wrong.
         form.form_errors.append(_("Wrong username or password."))
     return render_template("auth/login.html", form=form)
 
 
+def show_notices(user: User) -> None:
+    """Administrators' changes to this custodian's account since their last login, once."""
+    notices = custody.take_notices(db.session, user)
+    for notice in notices:
+        flash(
+            _(
+                "On %(at)s %(by)s changed your account (%(change)s) while you hold a part of the"
+                " opening code of: %(rounds)s. If you did not ask for this, tell the committee"
+                " now; the change is also in the round's log.",
+                at=localtime(notice.at),
+                by=notice.actor or _("the command line"),
+                change=change_label(notice.change),
+                rounds="、".join(notice.round_titles),
+            ),
+            "warning",
+        )
+    db.session.commit()
+
+
 @bp.post("/logout")
 def logout() -> Response:
     if EmptyForm().validate_on_submit():
+        user = current_user()
+        if user is not None:
+            # Every copy of this login's cookie (another tab, a copied cookie) ends too.
+            services.end_sessions(db.session, user)
+            db.session.commit()
         forget_user()
         flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

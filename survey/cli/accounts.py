@@ -9,10 +9,11 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from survey.auth import services
+from survey.auth import custody, services
 from survey.cli.support import read_stdin_line, reports_domain_errors
 from survey.extensions import db
-from survey.models import ROLES
+from survey.models import ROLES, User
+from survey.rounds.clock import utcnow
 
 
 @click.group("user")
@@ -51,9 +52,11 @@ def create_user_command(
 def reset_password_command(username: str) -> None:
     """Set a new password, read from standard input; the user's sessions end."""
     user = services.get_user(db.session, username)
-    services.reset_password(db.session, user, read_stdin_line("a password"))
+    password = read_stdin_line("a password")
+    services.reset_password(db.session, user, password, actor=None, now=utcnow())
     db.session.commit()
     click.echo(f"password reset for {user.username}")
+    _note_custody(user)
 
 
 @user_group.command("deactivate")
@@ -63,19 +66,59 @@ def reset_password_command(username: str) -> None:
 def deactivate_user_command(username: str) -> None:
     """Stop an account from logging in; its open sessions end at once."""
     user = services.get_user(db.session, username)
-    services.set_user_active(db.session, user, False, actor=None)
+    services.set_user_active(db.session, user, False, actor=None, now=utcnow())
     db.session.commit()
     click.echo(f"deactivated {user.username}")
+    _note_custody(user)
+
+
+@user_group.command("bind")
+@click.argument("username")
+@click.argument("member", required=False)
+@click.option("--unbind", is_flag=True, help="Remove the account's roster member.")
+@with_appcontext
+@reports_domain_errors
+def bind_user_command(username: str, member: str | None, unbind: bool) -> None:
+    """Bind an account to the roster MEMBER it belongs to (a name or a member id).
+
+    One member, one account: the two custodians of a round must be two different members.
+    """
+    user = services.get_user(db.session, username)
+    if unbind == (member is not None):
+        raise click.UsageError("give either MEMBER or --unbind")
+    chosen = None if unbind else custody.find_member(db.session, user, member or "")
+    custody.bind_member(db.session, user, chosen, actor=None, now=utcnow())
+    db.session.commit()
+    if chosen is None:
+        click.echo(f"{user.username} is bound to no member")
+    else:
+        click.echo(f"{user.username} is bound to {chosen.name} ({chosen.public_id})")
+    _note_custody(user)
+
+
+def _note_custody(user: User) -> None:
+    """Tell the operator that the change is visible to the custodian and the committee."""
+    rounds = custody.rounds_in_custody(db.session, user)
+    if rounds:
+        titles = ", ".join(r.public_id for r in rounds)
+        click.echo(
+            f"note: {user.username} guards an opening code of round(s) {titles}; the change is"
+            " written to their log and shown to the account's owner at the next login",
+            err=True,
+        )
 
 
 @user_group.command("list")
 @with_appcontext
 def list_users_command() -> None:
-    """One account per line: username, roles, branch, state (tab-separated)."""
+    """One account per line: username, roles, branch, state, member (tab-separated)."""
     for user in services.list_users(db.session):
         branch = user.branch.slug if user.branch else "-"
         state = "active" if user.active else "inactive"
-        click.echo(f"{user.username}\t{','.join(sorted(user.roles))}\t{branch}\t{state}")
+        member = user.member.name if user.member is not None else "-"
+        click.echo(
+            f"{user.username}\t{','.join(sorted(user.roles))}\t{branch}\t{state}\t{member}"
+        )
 
 
 @click.group("branch")

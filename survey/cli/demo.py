@@ -17,6 +17,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey.auth import custody
 from survey.auth import services as accounts
 from survey.cli.demo_rounds import DemoRound, ensure_demo_rounds
 from survey.cli.round_summary import rewrite_or_fail
@@ -25,6 +26,7 @@ from survey.extensions import db
 from survey.links import public_url
 from survey.models import Branch
 from survey.roster import services as roster
+from survey.rounds.clock import utcnow
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "示范派出所党支部"
@@ -121,9 +123,13 @@ def ensure_logins(session: Session, branch: Branch, passwords: dict[str, str]) -
             continue
         password = passwords.setdefault(username, new_password())
         in_branch = None if roles == ("admin",) else branch
-        accounts.create_user(
+        user = accounts.create_user(
             session, username, password, roles, branch=in_branch, display_name=display_name
         )
+        if in_branch is not None:
+            # Each committee login belongs to its roster member: custodians are two people.
+            member = custody.find_member(session, user, display_name)
+            custody.bind_member(session, user, member, actor=None, now=utcnow())
         created.append(username)
     return created
 

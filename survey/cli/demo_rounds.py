@@ -1,5 +1,6 @@
 """Two demo rounds, so a newcomer sees the whole product at once: one already unsealed (the
-committee's grouped summary) and one collecting (invitation links to try on a phone).
+committee's grouped summary) and one collecting (invitation links to try on a phone; eight
+answers are in, so it can also be closed and unsealed as the README shows).
 
 Answers go through the same services and the same protocol steps a phone takes: a blind-signed
 token, an answer sealed to the round's key.
@@ -19,13 +20,15 @@ from sqlalchemy.orm import Session
 
 from survey.config import secret_key_bytes
 from survey.crypto import blindrsa, seal
-from survey.models import Branch, Round, User
-from survey.rounds import collecting, drafts, lifecycle, opening, showing
+from survey.models import Branch, Invitation, Round, User
+from survey.rounds import collecting, drafts, invitations, lifecycle, opening, showing
 from survey.rounds.clock import utcnow
 from survey.rounds.unseal import unseal_round
 from survey.rounds.wire import b64u_encode
 
 ROUNDS_FILE = "demo_rounds.json"
+# Answers already in the collecting round: above its minimum (k = 5), well below its 20 people.
+COLLECTING_ANSWERS = 8
 TEAM = [
     "值班备勤安排过密，连续值班后不能保证休息，建议科学排班、落实轮休。",
     "1. 所里会议偏多，有些会可以合并；2. 材料报表重复填报，建议精简。",
@@ -145,9 +148,25 @@ def _unsealed_round(session: Session, branch: Branch, first: User, second: User)
 
 
 def _collecting_round(session: Session, branch: Branch, first: User, second: User) -> DemoRound:
+    """Collecting, with COLLECTING_ANSWERS answers in already, so it can be closed and unsealed.
+
+    Those officers answered from their own slips: their codes are decrypted here, not shown to
+    anyone, so the first `survey round invitations` still hands every code out (README).
+    """
     title = "2026年下半年民主生活会征求意见（示例，征求中）"
     round_, parts = _open(session, branch, first, second, title)
+    decks = _Decks(random.Random(2027))  # noqa: S311 - demo content, not security
+    secret = secret_key_bytes(current_app)
+    for invitation in _demo_answerers(round_, COLLECTING_ANSWERS):
+        code = invitations.code_of(round_, invitation, secret)
+        _answer(session, round_, code, _demo_answer(round_, decks))
     return DemoRound(round_.public_id, title, parts)
+
+
+def _demo_answerers(round_: Round, count: int) -> list[Invitation]:
+    """Every other participant by name, so the used invitations are spread over the list."""
+    ordered = sorted(round_.invitations, key=lambda i: i.member.name)
+    return ordered[::2][:count]
 
 
 class _Decks:

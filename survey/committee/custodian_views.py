@@ -1,19 +1,22 @@
-"""Custodians' pages: step two of opening (part 2) and the printable opening sheet."""
+"""Custodian 2's step of opening a round: receive part 2; the keys are made and collecting starts.
+
+The part page and the opening sheet are shared with custodian 1 (:mod:`survey.custodian`).
+"""
 
 from __future__ import annotations
 
-from flask import abort, make_response, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from survey.auth.decorators import login_required, roles_required
+from survey.auth.decorators import roles_required
 from survey.committee.blueprint import bp
+from survey.custodian.forms import ConfirmPartForm
+from survey.custodian.pages import confirm_part_page, part_page
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.rounds import opening
 from survey.rounds.clock import utcnow
-from survey.secretary.opening_views import confirm_part_page, part_page
-from survey.secretary.round_forms import ConfirmPartForm
 from survey.secretary.round_support import (
     app_secret,
     attempt_or_flash,
@@ -48,23 +51,4 @@ def create_part2(round_id: str) -> Response:
 @roles_required("committee")
 def confirm_part2(round_id: str) -> Response:
     message = _("Part 2 confirmed. The round is open and collecting answers.")
-    return confirm_part_page(round_id, 2, "committee.opening_sheet", message)
-
-
-@bp.get("/rounds/<round_id>/opening-sheet")
-@login_required
-def opening_sheet(round_id: str) -> Response:
-    """A printable sheet for a custodian: title, date, fingerprint, a box for their part."""
-    round_ = branch_round(round_id)
-    user = signed_in()
-    if user.id == round_.custodian1_id:
-        number = 1
-    elif user.id == round_.custodian2_id:
-        number = 2
-    else:
-        abort(403)
-    response = make_response(
-        render_template("committee/opening_sheet.html", round=round_, number=number)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return confirm_part_page(round_id, 2, message)

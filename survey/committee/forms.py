@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,28 +15,6 @@ from wtforms.validators import DataRequired, Length
 
 from survey.models.summary import ITEM_STATUSES
 from survey.summary.channels import MAX_TEXT
-
-_PART_KW = {
-    "autocomplete": "off",
-    "autocapitalize": "characters",
-    "spellcheck": "false",
-    "placeholder": "XXXX-XXXX-XXXX-XXXX",
-}
-
-
-class UnsealForm(FlaskForm):
-    """Each custodian types their own part; the parts may come in either field."""
-
-    part1 = PasswordField(
-        _l("Part 1 (first custodian)"),
-        validators=[DataRequired(message=_l("Type part 1.")), Length(max=64)],
-        render_kw=_PART_KW,
-    )
-    part2 = PasswordField(
-        _l("Part 2 (second custodian)"),
-        validators=[DataRequired(message=_l("Type part 2.")), Length(max=64)],
-        render_kw=_PART_KW,
-    )
 
 
 class RenameThemeForm(FlaskForm):

@@ -1,8 +1,9 @@
-"""The committee's rounds, the unseal form, the grouped summary and its downloads."""
+"""The committee's rounds, the grouped summary and its downloads (parts are given to unseal on
+the custodians' own pages, survey/custodian/)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -10,16 +11,13 @@ from werkzeug.wrappers import Response
 from survey.auth.decorators import current_user, roles_required
 from survey.committee.blueprint import bp
 from survey.committee.edit_support import move_choices
-from survey.committee.forms import UnsealForm
-from survey.committee.storage_views import rewrite_after_commit
 from survey.exports import FORMATS, content_disposition, render
 from survey.extensions import db
-from survey.forms import EmptyForm, attempt
+from survey.forms import EmptyForm
 from survey.models import Round
-from survey.rounds.clock import utcnow
 from survey.rounds.errors import WrongState
 from survey.rounds.requirements import required_answers
-from survey.rounds.unseal import UnsealReport, below_minimum_message, unseal_round
+from survey.rounds.unseal import UnsealReport, below_minimum_message
 from survey.secretary.round_support import branch_round as committee_round
 from survey.secretary.round_support import signed_in
 from survey.summary.chart import BarChart, bar_chart
@@ -77,11 +75,11 @@ def round_summary(round_id: str) -> str | Response:
                 number=round_.version,
             )
         )
-    return summary_page(round_, UnsealForm())[0]
+    return summary_page(round_)[0]
 
 
-def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[str, int]:
-    """The round page: facts, then the unseal form (closed) or the grouped summary."""
+def summary_page(round_: Round, status: int = 200) -> tuple[str, int]:
+    """The round page: facts, then where unsealing stands (closed) or the grouped summary."""
     query = request.args.get("q", "").strip()[:MAX_QUERY]
     summary: Summary | None = None
     charts: dict[int, BarChart] = {}
@@ -107,7 +105,6 @@ def summary_page(round_: Round, form: UnsealForm, status: int = 200) -> tuple[st
         summary=summary,
         charts=charts,
         query=query,
-        form=form,
         below_minimum=below,
         formats=FORMATS,
         can_add_items=_can_add_items(),
@@ -126,30 +123,6 @@ def _can_add_items() -> bool:
         and user.has_role("secretary")
         and "secretary.channel_items" in current_app.view_functions
     )
-
-
-@bp.post("/rounds/<round_id>/unseal")
-@roles_required("committee")
-def unseal(round_id: str) -> Response | tuple[str, int]:
-    round_ = committee_round(round_id)
-    form = UnsealForm()
-    if form.validate_on_submit():
-        report = attempt(
-            form,
-            unseal_round,
-            db.session,
-            round_,
-            form.part1.data or "",
-            form.part2.data or "",
-            now=utcnow(),
-            actor=signed_in(),
-        )
-        if report is not None:
-            db.session.commit()
-            if rewrite_after_commit():
-                flash(unsealed_message(report), "success")
-            return redirect(url_for("committee.round_summary", round_id=round_id))
-    return summary_page(round_, form, 400)
 
 
 def unsealed_message(report: UnsealReport) -> str:
@@ -177,7 +150,9 @@ def export(round_id: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     summary = build_summary(db.session, unsealed_round(round_id))
-    response = Response(render(summary, fmt, bom=True), mimetype=FORMATS[fmt].mimetype)
+    # content_type, not mimetype: the formats' types carry their charset already, and
+    # mimetype= would append a second one.
+    response = Response(render(summary, fmt, bom=True), content_type=FORMATS[fmt].mimetype)
     response.headers["Content-Disposition"] = content_disposition(summary, fmt)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -17,6 +17,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from survey.topics.labels import DISPOSITION_LABELS
 
 MAX_TEXT = 2000
+# Space-separated public ids of the themes or items a topic comes from.
+MAX_IDS = 64 * 1024
 
 
 class TopicForm(FlaskForm):
@@ -41,12 +43,12 @@ class TopicForm(FlaskForm):
     # Member public ids of the committee; "" for none. Choices are set by the view.
     owner = SelectField(_l("Responsible committee member (optional)"), coerce=str, default="")
     # Where a topic made from a theme comes from (space-separated ids).
-    themes = HiddenField()
-    items = HiddenField()
+    themes = HiddenField(validators=[Length(max=MAX_IDS)])
+    items = HiddenField(validators=[Length(max=MAX_IDS)])
 
 
 class MoveTopicForm(FlaskForm):
-    step = HiddenField(validators=[DataRequired()])
+    step = HiddenField(validators=[DataRequired(), Length(max=8)])
 
 
 class PublishForm(FlaskForm):

@@ -232,7 +232,7 @@ def publish_topics(round_id: str) -> Response:
 
 
 def download(data: bytes, mimetype: str, name: str) -> Response:
-    response = Response(data, mimetype=mimetype)
+    response = Response(data, content_type=mimetype)  # the type carries its charset already
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,8 +1,16 @@
 """All models, imported here so the metadata is complete wherever it is used."""
 
-from survey.models.accounts import FINAL_MODES, ROLES, Branch, User, superior_branches
+from survey.models.accounts import (
+    FINAL_MODES,
+    ROLES,
+    AccountNotice,
+    Branch,
+    User,
+    superior_branches,
+)
 from survey.models.answers import SealedAnswer, SpentToken
 from survey.models.base import Base, random_id
+from survey.models.custody import UnsealPart
 from survey.models.roster import CATEGORIES, POSTS, CommitteePost, Member
 from survey.models.rounds import Invitation, Round, RoundEvent, Section
 from survey.models.summary import OpinionItem, Theme
@@ -13,6 +21,7 @@ __all__ = [
     "FINAL_MODES",
     "POSTS",
     "ROLES",
+    "AccountNotice",
     "Base",
     "Branch",
     "CommitteePost",
@@ -28,6 +37,7 @@ __all__ = [
     "Topic",
     "TopicResponse",
     "TopicVersion",
+    "UnsealPart",
     "User",
     "random_id",
     "superior_branches",

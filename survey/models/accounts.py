@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, random_id
+
+if TYPE_CHECKING:
+    from survey.models.roster import Member
 
 ROLES = ("admin", "secretary", "committee", "superior")
 # How a version of the topics may be finalised: with no objection at all (the default), or with
@@ -56,8 +62,12 @@ class User(Base):
     # Stored in the session at login; raising it (password change or reset, deactivation)
     # ends every session opened before, even copies of the signed cookie kept elsewhere.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The roster member this account belongs to: one member, one account (UNIQUE), so the two
+    # custodians of a round are two people, not two accounts of one (DESIGN.md section 3).
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), unique=True)
 
     branch: Mapped[Branch | None] = relationship(back_populates="users")
+    member: Mapped[Member | None] = relationship()
     # For a superior account: the branches whose reported topics it reads and answers.
     supervised: Mapped[list[Branch]] = relationship(secondary=superior_branches)
 
@@ -79,3 +89,22 @@ class User(Base):
     def label(self) -> str:
         """How the account is shown to people."""
         return self.display_name or self.username
+
+
+class AccountNotice(Base):
+    """An administrator's change to a custodian's account, kept until the custodian has seen it.
+
+    Written only while the account holds a part of the opening code of a round that is open or
+    waiting to be unsealed; the same change is written to each such round's log.
+    """
+
+    __tablename__ = "account_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    change: Mapped[str] = mapped_column(String(40))
+    # The administrator's username (None: the command line), and the rounds concerned.
+    actor: Mapped[str | None] = mapped_column(String(64))
+    round_titles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    seen: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -38,3 +38,15 @@ def answer(round_id: str) -> Response:
     if not ROUND_ID.fullmatch(round_id):
         abort(404)
     return _page("officer/answer.html")
+
+
+@bp.get("/how")
+def how() -> Response:
+    """How the answer stays anonymous, step by step (linked from the answer page)."""
+    return _page("officer/how.html")
+
+
+@bp.get("/consultation-parts")
+def consultation_parts() -> Response:
+    """The consultation's views and messages, inserted by the answer page when it needs them."""
+    return _page("officer/consult_parts.html")

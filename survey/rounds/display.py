@@ -51,6 +51,9 @@ def event_label(kind: str) -> str:
         "storage_rewritten": _("Database storage rewritten"),
         "summary_edited": _("Summary edited"),
         "item_added": _("Item typed in from another channel"),
+        "custodian_account_changed": _("A custodian's account was changed by an administrator"),
+        "unseal_part_given": _("A custodian gave their part for unsealing"),
+        "unseal_part_withdrawn": _("A part given for unsealing was withdrawn or expired"),
         "topics_drafted": _("Topics drafted"),
         "topics_published": _("Topics published for consultation"),
         "objection_disposed": _("Objection answered"),
@@ -213,6 +216,9 @@ _DETAILS: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "intro_changed": lambda d: _("the text before: %(text)s", text=d.get("previous") or "—"),
     "summary_edited": lambda d: summary_action_label(str(d.get("action", ""))),
+    "custodian_account_changed": lambda d: account_change_text(d),
+    "unseal_part_given": lambda d: _("custodian %(n)s", n=d.get("custodian", "")),
+    "unseal_part_withdrawn": lambda d: _("custodian %(n)s", n=d.get("custodian", "")),
 }
 
 
@@ -242,9 +248,41 @@ def event_details(kind: str, detail: dict[str, Any]) -> str:
     return "; ".join(f"{key}: {value}" for key, value in detail.items())
 
 
+def change_label(change: str) -> str:
+    """What an administrator changed on a custodian's account (survey/auth/custody.py)."""
+    return {
+        "password_reset": _("password reset"),
+        "renamed": _("name changed"),
+        "roles_changed": _("roles changed"),
+        "member_changed": _("roster member changed"),
+        "deactivated": _("account deactivated"),
+        "reactivated": _("account reactivated"),
+    }.get(change, change)
+
+
+def account_change_text(detail: dict[str, Any]) -> str:
+    """「Custodian 2 (jijian): password reset, by admin」."""
+    by = detail.get("by") or _("the command line")
+    text = _(
+        "Custodian %(n)s (%(account)s): %(change)s, by %(by)s",
+        n=detail.get("custodian"),
+        account=detail.get("account"),
+        change=change_label(str(detail.get("change"))),
+        by=by,
+    )
+    if detail.get("change") == "member_changed":
+        text += " " + _(
+            "(from %(old)s to %(new)s)",
+            old=detail.get("previous") or "—",
+            new=detail.get("member") or "—",
+        )
+    return text
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.globals["event_label"] = event_label
     app.jinja_env.globals["event_details"] = event_details
+    app.jinja_env.globals["change_label"] = change_label
     app.jinja_env.globals["summary_action_label"] = summary_action_label
     app.jinja_env.globals["change_text"] = change_text

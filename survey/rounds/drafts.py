@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey.auth.custody import different_people_problem
 from survey.models import Branch, Invitation, Member, Round, Section, User
 from survey.models.roster import POSTS
 from survey.models.rounds import DEFAULT_MIN_ANSWERS, LOWEST_MIN_ANSWERS
@@ -78,8 +79,9 @@ def check_settings(settings: DraftSettings, branch: Branch, custodian1: User | N
             raise InvalidRoundSettings(
                 _("The second custodian must be an active committee account.")
             )
-        if custodian1 is not None and second.id == custodian1.id:
-            raise InvalidRoundSettings(_("The two custodians must be different people."))
+        problem = different_people_problem(custodian1, second)
+        if problem is not None:
+            raise InvalidRoundSettings(problem)
 
 
 def create_round(

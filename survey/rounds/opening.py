@@ -13,6 +13,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from survey.auth.custody import custodian_problem
 from survey.crypto import blindrsa, keywrap, opening, seal
 from survey.crypto.errors import OpeningCodeError, OpeningCodeTypo
 from survey.models import Round, User
@@ -142,6 +143,9 @@ def _check_ready(round_: Round) -> None:
     """A round that could never be unsealed, or has no second lock, must not open."""
     if round_.custodian2 is None:
         raise InvalidRoundSettings(_("Choose the second custodian before opening."))
+    problem = custodian_problem(round_)
+    if problem is not None:
+        raise InvalidRoundSettings(problem)
     if not round_.sections and round_.kind != "consultation":
         raise InvalidRoundSettings(_("The form has no sections."))
     if round_.deadline is not None and round_.deadline <= utcnow():

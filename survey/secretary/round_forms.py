@@ -81,15 +81,6 @@ class IntroForm(FlaskForm):
     )
 
 
-class ConfirmPartForm(FlaskForm):
-    typed = StringField(
-        _l("Type your part again"),
-        validators=[DataRequired(), Length(max=80)],
-        description=_l("This shows you wrote it down correctly. It is not stored."),
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
-    )
-
-
 class ReissueForm(FlaskForm):
     invitation = StringField(validators=[DataRequired(), Length(max=40)])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])

@@ -1,7 +1,7 @@
 """The committee's summary in real Chromium on a phone: unseal with both parts, read, search, edit.
 
-Answers go through the real API of the live server; the two custodians then type their parts into
-the unseal form, and the grouped summary is read on a phone screen with its SVG chart.
+Answers go through the real API of the live server; the two custodians then give their parts, each
+logged in on their own phone, and the grouped summary is read on a phone screen with its SVG chart.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def log_in(page: Any, live_server: Any, username: str) -> None:
 def test_committee_unseals_and_reads_the_summary_on_a_phone(
     live_server: Any,
     phone_page: Any,
+    iphone_page: Any,
     closed_round: tuple[str, tuple[str, str]],
     screenshot: Callable[[Any, str], Path],
 ) -> None:
@@ -106,17 +107,23 @@ def test_committee_unseals_and_reads_the_summary_on_a_phone(
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
+    # Custodian 2, on an iPhone: a mistyped part is named and nothing is kept; then their part.
+    second = iphone_page
+    log_in(second, live_server, "cv_jijian")
+    second.goto(f"{live_server.url}/custodian/rounds/{round_id}/unseal")
+    second.fill("input[name=typed]", part2[:-1] + ("0" if part2[-1] != "0" else "1"))
+    second.locator("form.form button[type=submit]").click()
+    assert "2" in second.locator(".form-errors").inner_text()
+    second.fill("input[name=typed]", part2.lower())
+    second.locator("form.form button[type=submit]").click()
+    second.wait_for_url(f"{live_server.url}/custodian/rounds/{round_id}/unseal")
+    assert second.locator("input[name=typed]").count() == 0, "the part is kept, not asked again"
+    screenshot(second, "unseal-1-second-custodian-waits")
+    # Custodian 1 sees the task on the landing page, and gives their part on their phone.
     log_in(page, live_server, "cv_secretary")
-    page.click(f"a[href='/committee/rounds/{round_id}']")
-    assert page.locator("input[name=part1]").is_visible()
-    # A mistyped part is named, and nothing changes.
-    page.fill("input[name=part1]", part1)
-    page.fill("input[name=part2]", part2[:-1] + ("0" if part2[-1] != "0" else "1"))
-    page.locator("form.form button[type=submit]").click()
-    assert page.locator(".form-errors").inner_text().count("2") >= 1
-    # Each custodian types their own part.
-    page.fill("input[name=part1]", part1)
-    page.fill("input[name=part2]", part2.lower())
+    page.goto(f"{live_server.url}/")
+    page.locator(f".custodian-task a[href='/custodian/rounds/{round_id}/unseal']").click()
+    page.fill("input[name=typed]", part1)
     page.locator("form.form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/committee/rounds/{round_id}")
     assert page.locator(".flash-success").count() == 1

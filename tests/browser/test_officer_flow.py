@@ -207,8 +207,11 @@ def test_whole_flow_from_printed_link_to_receipt(
     assert page.locator("#sections textarea").count() == len(open_round.section_ids)
     check_layout(page)
     shot(page, "1-answer-page")
-    page.click("summary")
+    page.click("a.o-how")
+    page.wait_for_url(f"{open_round.url}/how")
     shot(page, "2-how-it-works")
+    page.go_back()
+    view(page, "v-write")
     write_and_review(page)
     assert page.locator("#warning-list li").count() == 3  # 123456, 3月5日, 下午3点
     check_layout(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -135,3 +136,28 @@ def test_title_and_fingerprint_at_360_px(
         assert widths[1] >= 0.5 * widths[0], widths
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     screenshot(page, "360px-title")
+
+
+def test_the_way_to_the_answer_page_carries_only_what_it_needs(
+    phone_page: Any, open_round: OpenRound
+) -> None:
+    """The keys travel once; review and sealing code load when the officer starts typing."""
+    page = phone_page
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(urlsplit(request.url).path))
+    page.goto(open_round.link(open_round.codes[3]))
+    view(page, "v-invite")
+    page.click("#iv-start")
+    view(page, "v-write")
+    page.wait_for_load_state("networkidle")
+    assert seen.count(f"/api/v1/rounds/{open_round.round_id}/keys") == 1
+    lazy = {"/static/js/hpke.js", "/static/js/officer/review.js", "/static/js/officer/send.js"}
+    assert not lazy & set(seen) and "/static/js/officer/typed.js" not in seen
+    assert not [key for key in stored(page) if key.endswith(":passed-keys")]
+    page.fill("#a-0", "值班安排")
+    page.wait_for_load_state("networkidle")
+    page.click("#answer-form button[type=submit]")
+    view(page, "v-review")
+    assert lazy <= set(seen)
+    page.click("#send")
+    view(page, "v-done")

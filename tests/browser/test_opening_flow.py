@@ -55,12 +55,18 @@ def test_two_custodians_open_a_round(
     screenshot(secretary, "opening-2-part-one")
     secretary.locator("#typed").fill(part1.lower().replace("-", " "))
     secretary.get_by_role("button", name="确认已抄写").click()
-    secretary.wait_for_url(f"{url}/secretary/rounds/{round_id}")
+    # Custodian 1 gets the opening sheet too, to copy part 1 onto.
+    secretary.wait_for_url(f"{url}/custodian/rounds/{round_id}/opening-sheet")
+    assert "第 1 保管人" in secretary.locator("h1").inner_text()
+    secretary.goto(f"{url}/secretary/rounds/{round_id}")
     assert "陈静" in secretary.locator("main").inner_text()
     screenshot(secretary, "opening-3-waiting-for-second")
 
     custodian = iphone_page
-    log_in(custodian, url, "jijian", logins["jijian"], f"/committee/rounds/{round_id}/part")
+    log_in(custodian, url, "jijian", logins["jijian"], "/")
+    # The landing page says what waits for custodian 2.
+    custodian.locator(f".custodian-task a[href='/committee/rounds/{round_id}/part']").click()
+    custodian.wait_for_url(f"{url}/committee/rounds/{round_id}/part")
     screenshot(custodian, "opening-4-second-custodian")
     custodian.locator("main form button[type=submit]").click()
     part2 = custodian.locator("#part").inner_text().strip()
@@ -72,7 +78,7 @@ def test_two_custodians_open_a_round(
     assert custodian.locator("#part").count() == 0, "a part is shown only once"
     custodian.locator("#typed").fill(part2)
     custodian.get_by_role("button", name="确认已抄写").click()
-    custodian.wait_for_url(f"{url}/committee/rounds/{round_id}/opening-sheet")
+    custodian.wait_for_url(f"{url}/custodian/rounds/{round_id}/opening-sheet")
     screenshot(custodian, "opening-6-sheet")
 
     with live_server.session() as session:

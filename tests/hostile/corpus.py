@@ -114,6 +114,8 @@ FORMS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = tuple(
           "title-{draft_section}": "对班子的意见", "new_title": "新栏目",
           "move": "{draft_section}:down"}),
         ("secretary", "/secretary/rounds/{collecting}/intro", {"intro": "截止时间改为下周五"}),
+        ("secretary", "/secretary/rounds/{collecting}/invitations/{collecting_invitation}/sent",
+         {"sent": "1"}),
         ("secretary", "/secretary/rounds/{collecting}/extend", {"deadline": "2099-02-01T09:00"}),
         ("secretary", "/secretary/rounds/{collecting}/reissue",
          {"invitation": "nosuchinvitation", "reason": "手机丢失"}),
@@ -121,14 +123,15 @@ FORMS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = tuple(
          {"channel": "paper", "day": "2026-01-05", "text-{section}": "值班要合理"}),
         ("secretary", "/committee/rounds/{unsealed}/themes/{theme}/rename", {"label": "新标题"}),
         ("secretary", "/committee/rounds/{unsealed}/items/{item}/status", {"status": "duplicate"}),
-        ("jijian", "/committee/rounds/{closed}/unseal",
-         {"part1": "1AAA-AAAA-AAAA-AAAA", "part2": "2AAA-AAAA-AAAA-AAAA"}),
+        ("jijian", "/custodian/rounds/{closed}/unseal", {"typed": "2AAA-AAAA-AAAA-AAAA"}),
         ("admin", "/admin/branches/new", {"name": "新支部", "slug": "new-branch"}),
         ("admin", "/admin/users/new",
          {"username": "newuser", "display_name": "王芳", "password": NEW_PASSWORD,
           "confirm": NEW_PASSWORD, "roles": "committee", "branch": ""}),
         ("admin", "/admin/users/{user}/password",
          {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
+        ("admin", "/admin/users/{user}/edit",
+         {"display_name": "王芳", "roles": "committee", "member": ""}),
     )
 )
 
@@ -153,6 +156,7 @@ BUTTONS: tuple[tuple[str, str], ...] = (
     ("secretary", "/secretary/rounds/{collecting}/invitations.csv"),
     ("jijian", "/committee/rounds/{draft}/part"),
     ("jijian", "/committee/rounds/{draft}/confirm-part"),
+    ("jijian", "/custodian/rounds/{closed}/withdraw"),
     ("secretary", "/committee/rounds/{unsealed}/themes/{theme}/merge"),
     ("secretary", "/committee/rounds/{unsealed}/themes/{theme}/unmerge"),
     ("secretary", "/committee/rounds/{unsealed}/items/{item}/move"),
@@ -175,7 +179,9 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("secretary", "/committee/rounds/{unsealed}/themes/{id}"),
     ("secretary", "/committee/rounds/{unsealed}/items/{id}"),
     ("jijian", "/committee/rounds/{id}/part"),
-    ("jijian", "/committee/rounds/{id}/opening-sheet"),
+    ("jijian", "/custodian/rounds/{id}/opening-sheet"),
+    ("jijian", "/custodian/rounds/{id}/unseal"),
+    ("admin", "/admin/users/{id}/edit"),
     ("admin", "/admin/users/{id}/password"),
 )
 

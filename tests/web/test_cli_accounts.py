@@ -122,8 +122,8 @@ def test_deactivate(runner: Any, secretary: User, session: Session, client: Flas
 
 def test_user_and_branch_lists(runner: Any, secretary: User, admin_user: User) -> None:
     users = runner.invoke(args=["user", "list"]).stdout.splitlines()
-    assert "admin\tadmin\t-\tactive" in users
-    assert "secretary\tcommittee,secretary\tdemo-test\tactive" in users
+    assert "admin\tadmin\t-\tactive\t-" in users
+    assert "secretary\tcommittee,secretary\tdemo-test\tactive\t-" in users
     assert runner.invoke(args=["branch", "list"]).stdout == "demo-test\t测试派出所党支部\n"
 
 

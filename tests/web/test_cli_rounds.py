@@ -19,8 +19,15 @@ PART = re.compile(r"^[12][0-9A-Z]{3}(-[0-9A-Z]{4}){3}$")
 
 @pytest.fixture
 def setup(
-    branch: Branch, secretary: User, committee_user: User, make_member: Callable[..., Member]
+    branch: Branch,
+    secretary: User,
+    committee_user: User,
+    make_member: Callable[..., Member],
+    session: Session,
 ) -> list[Member]:
+    secretary.member = make_member("王书记", posts=("secretary",))
+    committee_user.member = make_member("李纪检", posts=("discipline",))
+    session.flush()
     return [make_member(f"民警{i}") for i in range(7)]
 
 

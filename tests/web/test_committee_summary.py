@@ -14,7 +14,7 @@ from survey.models import Branch, Member, Round, User
 from survey.rounds import drafts, opening
 from survey.rounds.clock import utcnow
 from survey.summary.query import build_summary
-from tests.factories import log_in
+from tests.factories import bind_custodians, log_in
 from tests.unseal_support import (
     NO_REWRITE,
     SAMPLE_ANSWERS,
@@ -71,6 +71,7 @@ def test_custodian_two_sees_a_notice_when_part_one_is_confirmed(
     committee_user: User,
     members: list[Member],
 ) -> None:
+    bind_custodians(session, secretary, committee_user)
     with app.app_context():
         round_ = drafts.create_round(
             session,

@@ -207,7 +207,8 @@ def test_custodians_open_and_unseal_a_consultation_on_the_web(
     committee_user: User,
 ) -> None:
     """The consultation goes through the round pages: draft page, both opening steps, the
-    secretary's dashboard, the unseal form; afterwards its page leads to the version's review."""
+    secretary's dashboard, the custodians' unseal pages; afterwards its page leads to the
+    version's review."""
     from tests.web.test_round_secretary import open_both_steps
 
     with app.test_request_context():
@@ -241,7 +242,10 @@ def test_custodians_open_and_unseal_a_consultation_on_the_web(
     assert close.status_code in (302, 200)
     session.expire_all()
     assert consultation.state == "closed"
-    unsealed = client.post(f"/committee/rounds/{cid}/unseal", data={"part1": part1, "part2": part2})
+    # Each custodian gives their own part, in their own login (survey/custodian/).
+    from tests.unseal_support import post_unseal
+
+    unsealed = post_unseal(app, consultation, part1, part2)
     assert unsealed.status_code == 302
     review = client.get(f"/committee/rounds/{cid}", follow_redirects=True)
     assert "Agree" in review.get_data(as_text=True) and review.request.path.endswith("/v/1")

@@ -110,3 +110,16 @@ def test_templates_have_no_inline_script_or_style(path: Path) -> None:
 def test_every_page_links_only_our_own_assets(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
     assert not re.search(r'(src|href)="(https?:)?//', page)
+
+
+def test_scripts_and_style_sheets_carry_no_document_headers(client: FlaskClient) -> None:
+    """CSP and X-Frame-Options rule documents; on a script they are only bytes on the wire."""
+    for path in ("/static/js/b64u.js", "/static/css/officer.css"):
+        with client.get(path) as response:
+            assert response.status_code == 200
+            assert "Content-Security-Policy" not in response.headers, path
+            assert "X-Frame-Options" not in response.headers and "Expires" not in response.headers
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert "max-age" in response.headers["Cache-Control"]
+    with client.get("/static/img/favicon.svg") as svg:  # an SVG is a document when opened
+        assert "Content-Security-Policy" in svg.headers

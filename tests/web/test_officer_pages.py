@@ -55,8 +55,8 @@ class PageParts(HTMLParser):
                 self.urls.append(str(attributes[name]))
         if tag in ("input", "textarea", "select"):
             self.inputs.append(attributes)
-        if attributes.get("id") == "o-text":
-            self.data = {k: v or "" for k, v in attributes.items() if k.startswith("data-")}
+        if str(attributes.get("id") or "").startswith("o-text"):  # o-text, o-text-<part>
+            self.data |= {k: v or "" for k, v in attributes.items() if k.startswith("data-")}
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
@@ -195,7 +195,7 @@ def test_module_imports_resolve_and_stay_on_our_origin() -> None:
 
 def test_api_requests_in_the_scripts_omit_credentials_and_referrer() -> None:
     """Two places call fetch(): the API module, and the entry's early keys request."""
-    callers = {"common.js": 1, "invite.js": 1}
+    callers = {"common.js": 1, "page.js": 1, "parts.js": 1}
     for path in OFFICER_JS:
         source = strip_js_comments(path.read_text(encoding="utf-8"))
         calls = len(re.findall(r"\bfetch\(", source))
@@ -205,6 +205,26 @@ def test_api_requests_in_the_scripts_omit_credentials_and_referrer() -> None:
             assert re.search(r"referrerPolicy: 'no-referrer'", source), path.name
             assert re.search(r"cache: 'no-store'", source), path.name
         assert "document.cookie" not in source and "sessionStorage" not in source
+
+
+PAGE_CODES = {
+    "/i": (
+        "unknown_round",
+        "round_not_collecting",
+        "invitation_used",
+        "invitation_reissued",
+        "unknown_invitation",
+    ),
+    "/a": (
+        "unknown_round",
+        "round_not_collecting",
+        "token_spent",
+        "answer_duplicate",
+        "bad_signature",
+        "wrong_round",
+        "too_large",
+    ),
+}
 
 
 def test_every_message_key_used_by_the_scripts_is_in_the_pages(
@@ -217,16 +237,24 @@ def test_every_message_key_used_by_the_scripts_is_in_the_pages(
         keys = set(re.findall(r"msg\(\s*'([a-z0-9-]*[a-z0-9])'", source))
         if path.name == "common.js":  # showFailure's table: each key and its title
             table = source[source.index("const BY_CODE") :].split("});", 1)[0]
-            for key in re.findall(r":\s*'([a-z0-9-]+)'", table):
-                keys |= {key, f"{key}-title", "offline-title", "busy-title", "generic-title"}
+            by_code = dict(re.findall(r"(\w+):\s*'([a-z0-9-]+)'", table))
+            keys |= {"offline-title", "busy-title", "generic-title"}
         used[path.name] = keys
+    # The API failures each page can meet (DESIGN.md section 6): tokens, or answers.
+    assert set(by_code) == set(PAGE_CODES["/i"]) | set(PAGE_CODES["/a"])
+    failures = {
+        page: {k for code in codes for k in (by_code[code], f"{by_code[code]}-title")}
+        for page, codes in PAGE_CODES.items()
+    }
     shared = used["page.js"] | used["common.js"]
     pages = {
-        "/i": shared | used["invite.js"] | used["invite-flow.js"],
+        "/i": shared | used["invite-flow.js"] | used["typed.js"] | failures["/i"],
         f"/a/{open_round.public_id}": shared
-        | used["answer.js"]
+        | failures["/a"]
         | used["answer-flow.js"]
-        | used["answer-form.js"],
+        | used["review.js"]
+        | used["send.js"]
+        | used["handoff.js"],
     }
     dynamic = {"warn-number", "warn-date", "warn-time", "done-now", "done-before"}
     for reason in ("insecure-context", "no-webcrypto", "no-random", "no-bigint", "no-textcoding"):
@@ -234,6 +262,10 @@ def test_every_message_key_used_by_the_scripts_is_in_the_pages(
     for url, keys in pages.items():
         data = parts_of(client.get(url).get_data(as_text=True)).data
         wanted = keys | (dynamic if url != "/i" else {k for k in dynamic if "unsupported" in k})
+        if url.startswith("/a/"):  # a consultation adds its part, messages included
+            part = client.get("/consultation-parts").get_data(as_text=True)
+            data = {**data, **parts_of(part).data}
+            wanted |= used["consult-form.js"]
         missing = {k for k in wanted if f"data-{k}" not in data}
         assert not missing, f"{url}: {sorted(missing)}"
 
@@ -259,13 +291,16 @@ def test_language_from_query_or_accept_language(client: FlaskClient, open_round:
 
 
 def test_answer_page_explains_anonymity_in_chinese(client: FlaskClient, open_round: Round) -> None:
-    html = client.get(f"/a/{open_round.public_id}").get_data(as_text=True)
-    assert "<details>" in html and "<summary>" in html
+    html = client.get(f"/a/{open_round.public_id}?lang=zh").get_data(as_text=True)
     assert "书记" in html  # "not even the secretary" can tell who wrote what
+    assert 'href="/how?lang=zh"' in html  # the steps, on a page of their own
+    steps = client.get("/how?lang=zh")
+    assert steps.status_code == 200 and "Set-Cookie" not in steps.headers
+    assert "盲签名" in steps.get_data(as_text=True) and "<ol" in steps.get_data(as_text=True)
 
 
 # ---------------------------------------------------------------------------------------
-# Compression and comment stripping (the 50 KB budget)
+# Compression and comment stripping (the 30 KB budget)
 
 
 def test_static_javascript_is_gzipped_without_comment_lines(client: FlaskClient) -> None:
@@ -336,12 +371,13 @@ def test_stripped_modules_still_parse(path: Path, tmp_path: Path) -> None:
 
 NODE_CHECKS = """
 const base = process.argv[1];
-const form = await import(base + '/answer-form.js');
-const invite = await import(base + '/invite-flow.js');
+const form = await import(base + '/answer-flow.js');
+const review = await import(base + '/review.js');
+const invite = await import(base + '/typed.js');
 const flow = await import(base + '/answer-flow.js');
 const texts = JSON.parse(process.argv[2]);
 console.log(JSON.stringify({
-  details: texts.map((t) => form.findIdentifyingDetails(t)),
+  details: texts.map((t) => review.findIdentifyingDetails(t)),
   lengths: ['队伍', '𠀀a', ''].map(form.codePoints),
   forms: [
     invite.readForm('ABC123', 'abcd EFGH-jkmn pqrs tuvw xyz2 34'),
@@ -397,3 +433,11 @@ def test_page_script_helpers_in_node() -> None:
         "bad-code",
     ]
     assert out["paths"] == ["abc123", "abc123", None, None]
+
+
+def test_style_sheets_are_served_without_comment_lines(client: FlaskClient) -> None:
+    with client.get("/static/css/officer.css", headers={"Accept-Encoding": "gzip"}) as response:
+        served = gzip.decompress(response.data).decode("utf-8")
+    source = (STATIC / "css" / "officer.css").read_text(encoding="utf-8")
+    assert "/*" in source and "/*" not in served
+    assert served.count("{") == source.count("{")  # every rule is still there

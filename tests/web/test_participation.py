@@ -127,6 +127,8 @@ def open_with_committee_participants(
     chair = make_member("张书记", posts=("secretary",))
     inspector = make_member("李纪检", posts=("discipline",))
     officers = [make_member(f"警官{i}") for i in range(8)]
+    secretary.member, second.member = chair, inspector  # the custodians are these two people
+    session.flush()
     with app.test_request_context():
         round_ = drafts.create_round(
             session,
@@ -175,7 +177,7 @@ def test_removing_committee_posts_after_close_does_not_lower_the_minimum(
     assert required_answers(round_) == 7
     assert lifecycle.below_minimum(round_)
     log_in(client, secretary.username)
-    refused = post_unseal(client, round_, *parts)
+    refused = post_unseal(app, round_, *parts)
     assert refused.status_code in (400, 409)
     session.expire_all()
     assert round_.state == "closed"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from survey.models import Member, Round, RoundEvent, User
 from survey.rounds.display import change_text, event_details
+from tests.factories import bind_custodians
 
 RAW_KEYS = ("was_used", "reason:", "member:", "previous:", "participants:", "True", "False")
 
@@ -60,8 +61,13 @@ def test_details_of_every_kind_are_words(app: Flask) -> None:
 
 
 def test_a_mistyped_part_is_refused_in_chinese_only(
-    as_secretary: FlaskClient, committee_user: User, make_member: Callable[..., Member]
+    as_secretary: FlaskClient,
+    secretary: User,
+    committee_user: User,
+    make_member: Callable[..., Member],
+    session: Session,
 ) -> None:
+    bind_custodians(session, secretary, committee_user)  # custodians are two known people
     for i in range(5):
         make_member(f"民警{i}")
     created = as_secretary.post(

@@ -23,9 +23,14 @@ PART = re.compile(r'id="part"><code>([0-9A-Z-]+)</code>')
 
 
 @pytest.fixture
-def roster(make_member: Callable[..., Member]) -> dict[str, Any]:
+def roster(
+    make_member: Callable[..., Member], secretary: User, committee_user: User, session: Session
+) -> dict[str, Any]:
     chair = make_member("王书记", posts=("secretary",))
     inspector = make_member("李纪检", posts=("discipline", "organization"))
+    # The custodians' accounts belong to these two people (one member, one account).
+    secretary.member, committee_user.member = chair, inspector
+    session.flush()
     officers = [
         make_member(f"民警{i:02d}", category="non_member" if i % 3 else "party_member")
         for i in range(9)

@@ -18,14 +18,14 @@ from survey.models import (
 )
 from survey.rounds.clock import utcnow
 from survey.rounds.unseal import BelowMinimum, unseal_round
-from tests.factories import log_in
 from tests.unseal_support import (
     NO_REWRITE,
     Collecting,
     assert_unchanged,
     closed_with,
+    custodian_clients,
+    give_part,
     in_english,
-    post_unseal,
     unseal,
 )
 
@@ -51,13 +51,14 @@ def test_unreadable_answers_are_counted_and_reported(
     for sealed in unreadable_sealed(collecting):
         collecting.submit_sealed(sealed)
     closed_with(app, session, collecting, secretary, 5)
-    log_in(client, secretary.username)
-    response = post_unseal(client, collecting.round, *collecting.parts)
+    first, second = custodian_clients(app, collecting.round)
+    assert give_part(first, collecting.round.public_id, collecting.parts[0]).status_code == 302
+    response = give_part(second, collecting.round.public_id, collecting.parts[1])
     assert response.status_code == 302
     session.expire_all()
     assert collecting.round.unreadable_answers == 2
     assert collecting.round.answers_at_close == 7
-    page = client.get(response.headers["Location"]).data.decode()
+    page = second.get(response.headers["Location"]).data.decode()
     assert "2 answers could not be read" in page  # the flash
     assert "Unreadable answers" in page or "无法读取" in page
 

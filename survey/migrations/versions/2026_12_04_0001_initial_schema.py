@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 17:39:21.586431
+Create Date: 2026-12-04 17:48:01.640915
 """
 
 from __future__ import annotations
@@ -45,21 +45,6 @@ def upgrade() -> None:
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_branch_id'), ['branch_id'], unique=False)
 
-    op.create_table('users',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('public_id', sa.String(length=32), nullable=False),
-    sa.Column('username', sa.String(length=64), nullable=False),
-    sa.Column('display_name', sa.String(length=100), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('role_names', sa.String(length=100), nullable=False),
-    sa.Column('branch_id', sa.Integer(), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('session_version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_users_branch_id_branches')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('public_id', name=op.f('uq_users_public_id')),
-    sa.UniqueConstraint('username', name=op.f('uq_users_username'))
-    )
     op.create_table('committee_posts',
     sa.Column('branch_id', sa.Integer(), nullable=False),
     sa.Column('post', sa.String(length=30), nullable=False),
@@ -70,6 +55,38 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('committee_posts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_committee_posts_member_id'), ['member_id'], unique=False)
+
+    op.create_table('users',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=32), nullable=False),
+    sa.Column('username', sa.String(length=64), nullable=False),
+    sa.Column('display_name', sa.String(length=100), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('role_names', sa.String(length=100), nullable=False),
+    sa.Column('branch_id', sa.Integer(), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('session_version', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_users_branch_id_branches')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_users_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('member_id', name=op.f('uq_users_member_id')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_users_public_id')),
+    sa.UniqueConstraint('username', name=op.f('uq_users_username'))
+    )
+    op.create_table('account_notices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('change', sa.String(length=40), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=True),
+    sa.Column('round_titles', sa.JSON(), nullable=False),
+    sa.Column('seen', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_account_notices_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_notices'))
+    )
+    with op.batch_alter_table('account_notices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_account_notices_user_id'), ['user_id'], unique=False)
 
     op.create_table('rounds',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -235,6 +252,21 @@ def upgrade() -> None:
     with op.batch_alter_table('topic_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_topic_versions_round_id'), ['round_id'], unique=False)
 
+    op.create_table('unseal_parts',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('login_mark', sa.LargeBinary(length=32), nullable=False),
+    sa.Column('browser_mark', sa.LargeBinary(length=32), nullable=True),
+    sa.Column('sealed', sa.LargeBinary(), nullable=False),
+    sa.Column('given_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_unseal_parts_round_id_rounds')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_unseal_parts_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_unseal_parts')),
+    sa.UniqueConstraint('round_id', name=op.f('uq_unseal_parts_round_id'))
+    )
     op.create_table('themes',
     sa.Column('id', sa.String(length=24), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -315,6 +347,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_themes_round_id'))
 
     op.drop_table('themes')
+    op.drop_table('unseal_parts')
     with op.batch_alter_table('topic_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_topic_versions_round_id'))
 
@@ -350,11 +383,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rounds_branch_id'))
 
     op.drop_table('rounds')
+    with op.batch_alter_table('account_notices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_account_notices_user_id'))
+
+    op.drop_table('account_notices')
+    op.drop_table('users')
     with op.batch_alter_table('committee_posts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_committee_posts_member_id'))
 
     op.drop_table('committee_posts')
-    op.drop_table('users')
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_members_branch_id'))
 

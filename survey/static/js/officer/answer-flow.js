@@ -1,15 +1,16 @@
 /**
- * The answer page after the support check: load the round, then write → review → seal and send.
+ * The answer page after the support check: load the round, then write: the round's header,
+ * one textarea per section with a character counter (Unicode code points, as the server counts
+ * `max_chars`), drafts saved on this phone as the officer types. The review step (review.js)
+ * and sealing and sending (send.js) load once the officer starts typing.
  *
  * The page is the same for every officer; what makes it theirs is the token that the
  * invitation page left in this browser's localStorage.
  * @module officer/answer-flow
  */
 
-import { b64uDecode, b64uEncode } from '../b64u.js';
+import { b64uDecode } from '../b64u.js';
 import { fingerprintMatches } from '../fingerprint.js';
-import { answerInfo, padAnswer, seal } from '../hpke.js';
-import { showForm, showReview } from './answer-form.js';
 import * as store from './common.js';
 import { ApiError, NetworkError, getKeys, postJson, showFailure, withRetries } from './common.js';
 import { $, groupsOfFour, langQuery, msg, showMessage, showView } from './page.js';
@@ -27,9 +28,10 @@ export async function run(handoff) {
   if (handoff) adoptHandoff(roundId, handoff);
   store.forgetClosedRounds(roundId); // what other rounds left here, once they closed
   showView('v-loading');
-  let keys;
+  // The keys the invitation page fetched a moment ago, if it just sent us here; else ask.
+  let keys = store.takePassedKeys(roundId);
   try {
-    keys = await withRetries(() => getKeys(roundId));
+    keys = keys || (await withRetries(() => getKeys(roundId)));
   } catch (err) {
     return showFailure(err, () => run(null));
   }
@@ -46,7 +48,7 @@ export async function run(handoff) {
     return showMessage({ title: msg('fp-mismatch-title'), lines: [msg('fp-mismatch')] });
   }
   const pending = store.load(roundId, 'pending-answer');
-  if (pending && pending.body) return send(roundId, pending.body); // sealed earlier: resend as is
+  if (pending && pending.body) return sendLater(roundId, pending.body); // sealed earlier: as is
   return write(keys, roundId, token);
 }
 
@@ -63,18 +65,51 @@ function adoptHandoff(roundId, handoff) {
   store.save(roundId, 'token', { token: handoff.token, signature: handoff.signature, fp: handoff.fp });
 }
 
+/**
+ * A module the page needs only after the officer starts writing; a failed load (offline) is a
+ * NetworkError, so the officer gets the offline message and a retry, and the draft stays.
+ */
+export function later(load) {
+  return load().catch(() => {
+    throw new NetworkError('module not loaded');
+  });
+}
+
+const loadReview = () => later(() => import('./review.js')); // with hpke.js and send.js
+const loadSending = () => later(() => import('./send.js'));
+
+/** Send an answer sealed earlier (kept on this phone), once the sending code is here. */
+async function sendLater(roundId, body) {
+  let sending;
+  try {
+    sending = await loadSending();
+  } catch (err) {
+    return showFailure(err, () => sendLater(roundId, body), 'offline-answer');
+  }
+  return sending.send(roundId, body);
+}
+
 function write(keys, roundId, token) {
   if (keys.kind === 'consultation') return consult(keys, roundId, token);
+  const again = () => write(keys, roundId, token);
   $('handoff-open').onclick = async () => {
     const { showHandoff } = await import('./handoff.js');
-    showHandoff(roundId, token, () => write(keys, roundId, token));
+    showHandoff(roundId, token, again);
   };
-  showForm(keys, roundId, (answers) =>
-    showReview(keys, answers, {
-      onSend: () => sealAndSend(keys, roundId, token, answers),
-      onEdit: () => write(keys, roundId, token),
-    }),
-  );
+  // Fetch the review and sealing code while the officer types, not before.
+  $('sections').addEventListener('input', () => loadReview().catch(() => {}), { once: true });
+  showForm(keys, roundId, async (answers) => {
+    let review;
+    try {
+      review = await loadReview();
+    } catch (err) {
+      return showFailure(err, again);
+    }
+    return review.showReview(keys, answers, {
+      onSend: async () => (await loadSending()).sealAndSend(keys, roundId, token, answers),
+      onEdit: again,
+    });
+  });
 }
 
 /**
@@ -82,8 +117,15 @@ function write(keys, roundId, token) {
  * Loaded only here, so an answer round's page carries none of it.
  */
 async function consult(keys, roundId, token) {
+  try {
+    await (await later(() => import('./parts.js'))).addPagePart('/consultation-parts');
+  } catch (err) {
+    return showFailure(err, () => consult(keys, roundId, token));
+  }
   const { showConsultation } = await import('./consult-form.js');
-  showConsultation(keys, roundId, (padded) => sealAndSend(keys, roundId, token, null, padded));
+  showConsultation(keys, roundId, async (padded) =>
+    (await loadSending()).sealAndSend(keys, roundId, token, null, padded),
+  );
 }
 
 /**
@@ -131,70 +173,6 @@ function watchForClose(roundId, deadline) {
   if (wait > 0 && wait < 2 ** 31) setTimeout(check, wait);
 }
 
-// ---------------------------------------------------------------------------------------
-// Sealing and sending (DESIGN §3, §6). The exact request body is stored BEFORE it is sent;
-// after a network failure the same bytes go again, and the server answers an identical retry
-// with 201 and the same receipt. On success only the receipt stays.
-
-const RECEIPT = /^[0-9a-f]{64}$/;
-
-/** Seal `answers` with the stored token, keep the request, send it. */
-export async function sealAndSend(keys, roundId, token, answers, paddedAlready = null) {
-  showView('v-sending');
-  let body;
-  try {
-    // The smallest of 4096 / 16384 / 65536 bytes that fits (a consultation pads its own).
-    const padded = paddedAlready || padAnswer(answers);
-    const sealed = await seal(b64uDecode(keys.seal_key.public), answerInfo(roundId), padded);
-    body = JSON.stringify({ token: token.token, signature: token.signature, sealed: b64uEncode(sealed) });
-    store.save(roundId, 'pending-answer', { body });
-  } catch (err) {
-    return showFailure(err);
-  }
-  return send(roundId, body);
-}
-
-let sending = false;
-
-/** Send a stored request body; used again, unchanged, for every retry. */
-export async function send(roundId, body) {
-  if (sending) return undefined;
-  sending = true;
-  showView('v-sending');
-  let reply;
-  try {
-    reply = await withRetries(() => postJson(roundId, 'answers', body));
-  } catch (err) {
-    return sendFailed(roundId, body, err);
-  } finally {
-    sending = false;
-  }
-  if (!RECEIPT.test(String(reply.receipt))) {
-    return sendFailed(roundId, body, new NetworkError('no receipt in the reply'));
-  }
-  store.save(roundId, 'answered', { receipt: reply.receipt });
-  store.drop(roundId, 'token', 'draft', 'pending-answer');
-  return showDone(roundId, reply.receipt, true);
-}
-
-function sendFailed(roundId, body, err) {
-  const retry = () => send(roundId, body);
-  if (err instanceof NetworkError) {
-    // Connected again: try at once (the button stays for those who tap first).
-    window.addEventListener('online', retry, { once: true });
-    return showFailure(err, retry, 'offline-answer');
-  }
-  if (err instanceof ApiError && err.status === 410) {
-    store.wipeRound(roundId);
-    return showMessage({ title: msg('closed-title'), lines: [msg('closed-before-sent')], kind: 'info' });
-  }
-  if (err instanceof ApiError && err.status !== 429) {
-    // Refused for good (token spent or not accepted): nothing here can be sent any more.
-    store.drop(roundId, 'token', 'pending-answer');
-  }
-  return showFailure(err, err instanceof ApiError && err.status === 429 ? retry : undefined);
-}
-
 /** The receipt (its first 16 digits; the board lists it whole), the board, what happens next. */
 export function showDone(roundId, receipt, justNow) {
   $('done-title').textContent = msg(justNow ? 'done-now' : 'done-before');
@@ -206,3 +184,111 @@ export function showDone(roundId, receipt, justNow) {
 
 /** `3f2a 9c01 77de 0b41`: what an officer looks for on the board. */
 export const shortReceipt = (receipt) => groupsOfFour(receipt.slice(0, 16));
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+/** Length in code points: an emoji or a rare character is one character, as on the server. */
+export const codePoints = (text) => [...text].length;
+
+/** The round's title, deadline and intro (text only: nothing from the server becomes HTML). */
+export function renderHeader(keys) {
+  $('r-title').textContent = keys.title || '';
+  document.title = keys.title || document.title;
+  const deadline = typeof keys.deadline === 'string' ? keys.deadline : '';
+  $('r-deadline').hidden = !deadline;
+  // The server sends local time in the branch's zone: show it as written, to the minute.
+  $('r-deadline-value').textContent = deadline.slice(0, 16).replace('T', ' ');
+  $('r-intro').textContent = keys.intro || '';
+  $('r-intro').hidden = !keys.intro;
+}
+
+/**
+ * Build the form once and show it.
+ * @param {object} keys the round's keys document
+ * @param {string} roundId
+ * @param {(answers: Object<string, string>) => void} onReview called with the non-empty answers
+ */
+export function showForm(keys, roundId, onReview) {
+  renderHeader(keys);
+  const box = $('sections');
+  if (!box.dataset.built) {
+    buildFields(box, keys, roundId);
+    box.dataset.built = '1';
+  }
+  $('answer-form').onsubmit = (event) => {
+    event.preventDefault();
+    const answers = collect(keys);
+    if (answers) onReview(answers);
+  };
+  showView('v-write');
+}
+
+function buildFields(box, keys, roundId) {
+  const draft = loadDraft(roundId);
+  keys.sections.forEach((section, index) => {
+    const field = document.createElement('div');
+    field.className = 'o-field';
+    const label = document.createElement('label');
+    label.htmlFor = `a-${index}`;
+    label.textContent = section.title;
+    const area = document.createElement('textarea');
+    area.id = `a-${index}`;
+    area.rows = 6;
+    area.dataset.section = section.id;
+    area.value = typeof draft[section.id] === 'string' ? draft[section.id] : '';
+    area.setAttribute('aria-describedby', `n-${index}`);
+    const counter = document.createElement('p');
+    counter.id = `n-${index}`;
+    counter.className = 'o-counter';
+    field.append(label, area, counter);
+    box.append(field);
+    const update = () => updateCounter(area, counter, keys.max_chars);
+    area.addEventListener('input', () => {
+      update();
+      saveDraft(roundId, section.id, area.value);
+    });
+    update();
+  });
+}
+
+function updateCounter(area, counter, max) {
+  const n = codePoints(area.value);
+  const over = n > max;
+  counter.textContent = over
+    ? msg('counter-over', { n, max, over: n - max })
+    : msg('counter', { n, max });
+  counter.classList.toggle('o-over', over);
+  area.setAttribute('aria-invalid', over ? 'true' : 'false');
+}
+
+function loadDraft(roundId) {
+  const draft = store.load(roundId, 'draft');
+  return draft && typeof draft === 'object' ? draft : {};
+}
+
+function saveDraft(roundId, sectionId, text) {
+  const draft = loadDraft(roundId);
+  draft[sectionId] = text;
+  try {
+    store.save(roundId, 'draft', draft);
+    $('draft-error').hidden = true;
+  } catch {
+    $('draft-error').hidden = false; // storage full or refused: say so, keep typing
+  }
+}
+
+/** The non-empty answers, or null (and the first field over its limit focused). */
+function collect(keys) {
+  const answers = {};
+  for (const area of $('sections').querySelectorAll('textarea')) {
+    if (codePoints(area.value) > keys.max_chars) {
+      area.focus();
+      return null;
+    }
+    const text = area.value.trim();
+    if (text) answers[area.dataset.section] = text;
+  }
+  return answers;
+}
+

@@ -10,7 +10,9 @@
  * - `draft`          {sectionId: text}: saved as the officer types;
  * - `pending-answer` {body}: the exact request body, written BEFORE it is sent, so a retry
  *   after a network failure is byte for byte identical (the server answers 201 again);
- * - `answered`       {receipt}: the only thing left after success, wiped when the round closes.
+ * - `answered`       {receipt}: the only thing left after success, wiped when the round closes;
+ * - `passed-keys`    {at, keys}: the round's public keys, handed from the invitation page to the
+ *   answer page it opens next (read once, within a minute), so they travel once.
  *
  * Everything kept for a round is wiped as soon as a page learns that the round closed: on the
  * round's own pages, and on any visit to an officer page for another round (DESIGN §3).
@@ -23,7 +25,14 @@ import { msg, showMessage } from './page.js';
 // Storage
 
 const PREFIX = 'svy:';
-export const KINDS = Object.freeze(['pending-token', 'token', 'draft', 'pending-answer', 'answered']);
+export const KINDS = Object.freeze([
+  'pending-token',
+  'token',
+  'draft',
+  'pending-answer',
+  'answered',
+  'passed-keys',
+]);
 
 /** Raised when the browser refuses to keep data (storage disabled or full). */
 export class StorageUnavailable extends Error {}
@@ -88,6 +97,25 @@ export async function forgetClosedRounds(current) {
       if (err instanceof ApiError && err.status === 404) wipeRound(roundId);
     }
   }
+}
+
+const PASSED_KEYS_MS = 60_000;
+
+/** Hand the keys just fetched to the answer page this page opens next. */
+export function passKeys(roundId, keys) {
+  try {
+    save(roundId, 'passed-keys', { at: Date.now(), keys });
+  } catch {
+    // then the answer page asks the server again
+  }
+}
+
+/** The keys handed over by the invitation page a moment ago, or null; never read twice. */
+export function takePassedKeys(roundId) {
+  const passed = load(roundId, 'passed-keys');
+  drop(roundId, 'passed-keys');
+  const age = passed ? Date.now() - passed.at : Infinity;
+  return age >= 0 && age < PASSED_KEYS_MS && passed.keys ? passed.keys : null;
 }
 
 /** Check once that storage works, so the officer learns it before typing anything. */

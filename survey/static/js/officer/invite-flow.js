@@ -16,13 +16,7 @@ import * as br from '../blindrsa.js';
 import { fingerprintMatches, roundFingerprint } from '../fingerprint.js';
 import * as store from './common.js';
 import { ApiError, getKeys, postJson, showFailure, withRetries } from './common.js';
-import { $, groupsOfFour, langQuery, msg, showMessage, showView } from './page.js';
-
-const ROUND_ID = /^[a-z0-9]{1,32}$/;
-// 26 symbols of the code alphabet (no 0/o, 1/l/i); typed codes may have spaces, dashes, capitals.
-const CODE = /^[abcdefghjkmnpqrstuvwxyz23456789]{26}$/;
-
-export const normaliseCode = (text) => String(text || '').replace(/[\s-]+/g, '').toLowerCase();
+import { $, langQuery, msg, showMessage, showView } from './page.js';
 
 /**
  * Entry point: `link` is what the fragment held ({r, c, fp}), already gone from the address
@@ -36,6 +30,12 @@ export async function run(link, earlyKeys) {
   return showForm(link.r || '');
 }
 
+/** The form for a code typed by hand (from typed.js, loaded only on that path). */
+async function showForm(roundId, problem) {
+  const typed = await import('./typed.js');
+  return typed.showForm(roundId, problem);
+}
+
 /** A token request interrupted by a reload (the fragment is gone, the state is not). */
 function findPendingIssuance() {
   for (let i = 0; i < localStorage.length; i++) {
@@ -46,41 +46,15 @@ function findPendingIssuance() {
   return null;
 }
 
-function showForm(roundId, problem) {
-  $('f-round').value = roundId;
-  $('form-error').textContent = problem || '';
-  $('form-error').hidden = !problem;
-  $('code-form').onsubmit = (event) => {
-    event.preventDefault();
-    const typed = readForm($('f-round').value, $('f-code').value);
-    if (typeof typed === 'string') return showForm($('f-round').value, msg(typed));
-    return start(typed);
-  };
-  showView('v-form');
+let fetchedKeys = null; // the round's keys, handed to the answer page
+
+/** Go to the answer page, in the language this page was asked in (?lang= is kept). */
+function toAnswerPage(roundId) {
+  if (fetchedKeys && fetchedKeys.round_id === roundId) store.passKeys(roundId, fetchedKeys);
+  location.replace(`/a/${roundId}${langQuery()}`);
 }
 
-/** {r, c, fp} from the two fields (the first may hold the whole link), or a message key. */
-export function readForm(roundText, codeText) {
-  let r = roundText.trim();
-  let c = codeText;
-  let fp = null;
-  const hash = r.indexOf('#');
-  if (hash >= 0) {
-    const params = new URLSearchParams(r.slice(hash + 1));
-    r = params.get('r') || '';
-    c = c.trim() ? c : params.get('c') || '';
-    fp = params.get('fp');
-  }
-  r = r.toLowerCase();
-  if (!ROUND_ID.test(r)) return 'bad-round';
-  if (!CODE.test(normaliseCode(c))) return 'bad-code';
-  return { r, c: normaliseCode(c), fp };
-}
-
-/** The answer page, in the language this page was asked in (?lang= is kept). */
-const answerPage = (roundId) => `/a/${roundId}${langQuery()}`;
-
-async function start(link, earlyKeys) {
+export async function start(link, earlyKeys) {
   showView('v-working');
   const roundId = link.r;
   const status = askStatus(roundId, link.c); // in parallel with the keys
@@ -96,6 +70,7 @@ async function start(link, earlyKeys) {
     return showFailure(err, () => start(link));
   }
   if (keys.state !== 'collecting') return showClosed(roundId, status);
+  fetchedKeys = keys;
   const spki = b64uDecode(keys.token_key.spki);
   const sealKey = b64uDecode(keys.seal_key.public);
   const fp = await roundFingerprint(spki, sealKey);
@@ -109,7 +84,7 @@ async function start(link, earlyKeys) {
     if (!(await fingerprintMatches(link.fp, spki, sealKey))) return showMismatch();
     return proceed();
   }
-  return compareFingerprint(fp, proceed);
+  return (await import('./typed.js')).compareFingerprint(fp, proceed);
 }
 
 /** The invitation-status reply, or the error that stopped it (never throws). */
@@ -132,7 +107,7 @@ async function showInvitation(link, asked, begin) {
   if (store.load(roundId, 'answered') || store.load(roundId, 'token')) {
     own = 'status-here';
     button.textContent = msg('continue');
-    action = () => location.replace(answerPage(roundId));
+    action = () => toAnswerPage(roundId);
   } else if (status instanceof Error) {
     own = 'status-unavailable';
   } else if (status.reissued || status.used) {
@@ -170,15 +145,7 @@ function showPeople(lines, status) {
   showView('v-invite');
 }
 
-/** A typed code has no fingerprint: the officer compares the slip's 16 digits. */
-function compareFingerprint(fp, proceed) {
-  $('fp-short').textContent = groupsOfFour(fp.slice(0, 16));
-  $('fp-same').onclick = () => proceed();
-  $('fp-differ').onclick = () => showMismatch();
-  showView('v-compare');
-}
-
-function showMismatch() {
+export function showMismatch() {
   showMessage({ title: msg('fp-mismatch-title'), lines: [msg('fp-mismatch')] });
 }
 
@@ -226,7 +193,7 @@ async function obtainSignature(roundId, pending, pk) {
   store.save(roundId, 'token', { token: pending.inputMsg, signature: b64uEncode(signature), fp: pending.fp });
   store.drop(roundId, 'pending-token'); // the invitation code leaves this phone's storage
   performance.mark('svy-token-stored');
-  location.replace(answerPage(roundId));
+  toAnswerPage(roundId);
 }
 
 function tokenRefused(roundId, pending, err, retry) {

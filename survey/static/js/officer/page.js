@@ -1,12 +1,20 @@
 /**
- * Page helpers shared by the officer pages: translated messages, views, notices.
+ * The officer pages' one entry script: the support check, then the page's own flow; and the
+ * helpers every flow module shares (translated messages, views, notices).
  *
- * Loaded before the support check has passed, so it keeps to old syntax (no BigInt, no `?.`,
- * no `??`): a browser that cannot run the crypto modules must still be told why.
- * Messages come from the template as data-* attributes of #o-text (no inline script under the
- * strict CSP); `{name}` placeholders are filled here.
+ * It keeps to old syntax (no BigInt, no `?.`, no `??`) and imports only support.js, so a browser
+ * that cannot run the crypto modules is still told why. Both pages load this same file (one
+ * request, cached for the second page); the flow modules import its helpers.
+ *
+ * First, before anything else: a fragment (#r=…&c=…&fp=… on /i, #t=…&s=…&fp=… from
+ * 「在其他设备继续」 on /a/<round>) is read and removed from the address bar and the history
+ * entry, so neither an invitation code nor a token is shown, saved in history or sent as a
+ * Referer. Messages come from the template as data-* attributes of #o-text (no inline script
+ * under the strict CSP); `{name}` placeholders are filled here.
  * @module officer/page
  */
+
+import { checkSupport } from '../support.js';
 
 /**
  * A translated message: `key` is the data attribute's name without `data-` (`no-token` for
@@ -114,3 +122,61 @@ export function langQuery() {
   var lang = new URLSearchParams(window.location.search).get('lang');
   return lang && /^[a-z]{2,3}$/.test(lang) ? '?lang=' + lang : '';
 }
+
+// ---------------------------------------------------------------------------------------
+// Boot: which page this is (the element only it has), then its flow.
+
+function takeFragment() {
+  var params = new URLSearchParams(window.location.hash.slice(1));
+  if (window.location.hash) {
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return params;
+}
+
+/** Ask for the round's keys while the crypto modules load (the token budget: DESIGN §5). */
+function fetchKeysEarly(roundId) {
+  if (!/^[a-z0-9]{1,32}$/.test(roundId)) return null;
+  var quiet = { credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' };
+  return fetch('/api/v1/rounds/' + roundId + '/keys', quiet).catch(function () {
+    return null; // the flow asks again, with its retries
+  });
+}
+
+function bootInvite() {
+  var params = takeFragment();
+  var link = { r: params.get('r') || '', c: params.get('c') || '', fp: params.get('fp') || '' };
+  // Another link opened in this tab changes only the fragment: start again with it.
+  window.addEventListener('hashchange', function () {
+    window.location.reload();
+  });
+  var earlyKeys = link.r && link.c ? fetchKeysEarly(link.r) : null;
+  return import('./invite-flow.js').then(function (flow) {
+    return flow.run(link, earlyKeys);
+  });
+}
+
+function bootAnswer() {
+  var params = takeFragment();
+  var handoff = params.get('t') && params.get('s') && params.get('fp')
+    ? { token: params.get('t'), signature: params.get('s'), fp: params.get('fp') }
+    : null;
+  return import('./answer-flow.js').then(function (flow) {
+    return flow.run(handoff);
+  });
+}
+
+function boot() {
+  var invite = !!$('v-invite');
+  var support = checkSupport();
+  if (!support.ok) {
+    takeFragment(); // a code or a token must not stay in the address bar either
+    return showUnsupported(support.reason);
+  }
+  (invite ? bootInvite() : bootAnswer()).catch(function (err) {
+    showMessage({ title: msg('generic-title'), lines: [msg('generic', { detail: String(err) })] });
+  });
+}
+
+// Only on an officer page (Node tests import the helpers); modules run once per page.
+if (typeof document !== 'undefined' && document.getElementById('o-text')) boot();
