@@ -97,6 +97,7 @@ def seed_draft(app: Flask, officers: int) -> int:
         session.flush()
         for member, (_, post) in zip(committee, COMMITTEE, strict=True):
             session.add(CommitteePost(branch_id=branch.id, post=post, member=member))
+        users[0].member, users[1].member = committee[0], committee[2]  # custodians: two people
         session.flush()
         settings = drafts.DraftSettings(title="端到端基准轮次", custodian2=users[1])
         round_ = drafts.create_round(session, branch, users[0], settings, now=utcnow())
