@@ -51,7 +51,7 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 import server as bench  # noqa: E402
-from fresh_database import fresh_database  # noqa: E402
+from fresh_database import fresh_database, seed_round  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 
 from survey import create_app  # noqa: E402
@@ -326,7 +326,7 @@ def crash_run(database_url: str, instance: Path, *, officers: int, clients: int,
               say: Callable[[str], None] = print) -> RunResult:
     """One run on a fresh, empty database at ``database_url`` (the CI test calls this too)."""
     secret_key = secrets.token_urlsafe(48)
-    site = bench.seed_round(database_url, instance, secret_key, officers)
+    site = seed_round(database_url, instance, secret_key, officers)
     prepared = prepare(site)
     env = {"SURVEY_SECRET_KEY": secret_key, "SURVEY_DATABASE_URL": database_url,
            "SURVEY_INSTANCE_PATH": str(instance), "SURVEY_PUBLIC_URL": "http://127.0.0.1",

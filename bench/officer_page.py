@@ -86,13 +86,14 @@ def seed_round(app: Flask, participants: int) -> tuple[str, list[str]]:
             for n, d in (("secretary", "书记"), ("jijian", "纪检委员"))
         ]
         users[0].roles, users[1].roles = {"secretary", "committee"}, {"committee"}
-        for user in users:  # custodians are bound to roster members (survey/auth/custody.py)
-            user.member = Member(name=f"{user.display_name}本人", branch=branch, active=False)
         chief = Member(name="王明", branch=branch)
+        inspector = Member(name="李纪", branch=branch)
+        users[0].member, users[1].member = chief, inspector  # custodians are real people
         members = [Member(name=f"民警{i}", branch=branch) for i in range(participants)]
-        session.add_all([branch, *users, chief, *members])
+        session.add_all([branch, *users, chief, inspector, *members])
         session.flush()
         session.add(CommitteePost(branch_id=branch.id, post="secretary", member=chief))
+        session.add(CommitteePost(branch_id=branch.id, post="discipline", member=inspector))
         session.flush()
         settings = drafts.DraftSettings(
             title="2026年上半年民主生活会征求意见",

@@ -91,14 +91,13 @@ def seed_draft(app: Flask, officers: int) -> int:
         users = [User(username=n, display_name=d, password_hash="!", branch=branch)  # noqa: S106
                  for n, d in (("secretary", "书记"), ("jijian", "纪检委员"))]
         users[0].roles, users[1].roles = {"secretary", "committee"}, {"committee"}
-        for user in users:  # custodians are bound to roster members (survey/auth/custody.py)
-            user.member = Member(name=f"{user.display_name}本人", branch=branch, active=False)
         committee = [Member(name=n, branch=branch) for n, _ in COMMITTEE]
         members = [Member(name=f"民警{i:04d}", branch=branch) for i in range(officers)]
         session.add_all([branch, *users, *committee, *members])
         session.flush()
         for member, (_, post) in zip(committee, COMMITTEE, strict=True):
             session.add(CommitteePost(branch_id=branch.id, post=post, member=member))
+        users[0].member, users[1].member = committee[0], committee[2]  # custodians: two people
         session.flush()
         settings = drafts.DraftSettings(title="端到端基准轮次", custodian2=users[1])
         round_ = drafts.create_round(session, branch, users[0], settings, now=utcnow())

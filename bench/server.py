@@ -9,15 +9,16 @@ Budgets, measured on this machine in one run, as throughput ratios:
   sealed answer per request) >= 0.5x a bare Flask endpoint inserting one row.
 
 Setup (not timed): a temporary SQLite database (WAL) or, with ``--database postgres``, fresh
-databases ``survey_bench`` and ``survey_bench_baseline`` on ``postgres@127.0.0.1:5432`` (created
-and dropped here); a branch, two custodians and one member per invitation; a collecting round
-opened through the real services with a fresh random secret key. Every request body is built
-beforehand: blinded token messages for issuance (``survey.crypto.blindrsa``, as a client does);
-for intake, the blind signatures that the issuance runs returned (topped up through the real API
-when more are needed) are finalised and verified, and each answer is sealed to the round's key.
+databases ``survey_bench_<run>`` and ``survey_bench_baseline_<run>`` (named for the run) on
+``postgres@127.0.0.1:5432`` (created and dropped here); a branch, two custodians and one member
+per invitation; a collecting round opened through the real services with a fresh random secret
+key. Every request body is built beforehand: blinded token messages for issuance
+(``survey.crypto.blindrsa``, as a client does); for intake, the blind signatures that the
+issuance runs returned (topped up through the real API when more are needed) are finalised and
+verified, and each answer is sealed to the round's key.
 No client-side cryptography runs inside a timed part.
 
-Both apps are served by gunicorn with ``config/gunicorn.conf.py`` (sync workers, one thread)
+Both apps are served by gunicorn with ``config/gunicorn.conf.py`` (its worker class and threads)
 on free 127.0.0.1 ports with the same worker count and the service's own database settings (the
 bare app takes its engine from ``survey.extensions.make_engine``, tables in a database of its
 own: ``bench/baseline_app.py``). The service runs with a real random ``SURVEY_SECRET_KEY`` and
@@ -81,7 +82,9 @@ from survey.rounds.invitations import code_of  # noqa: E402
 
 BUDGET = 0.5
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-POSTGRES_DATABASES = ("survey_bench", "survey_bench_baseline")
+# Named for this run, so that runs by several people on one PostgreSQL server never meet.
+_RUN = secrets.token_hex(4)
+POSTGRES_DATABASES = (f"survey_bench_{_RUN}", f"survey_bench_baseline_{_RUN}")
 RATE_LIMIT_OFF = "1000000 per minute"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
@@ -489,6 +492,8 @@ def run_phase(
             print(f"  {phase.name:<9} {run.label:<8} {run.ok:6d} ok in {run.elapsed:5.2f} s"
                   f"  {run.rate:8.1f} /s  {run.cpu_ms:6.2f} server CPU ms/req  "
                   f"{run.failed} failed", flush=True)
+            if run.failed:
+                print(f"    first failure: {run.first_failure[:200]}", flush=True)
     return used
 
 

@@ -45,7 +45,7 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 import server as bench  # noqa: E402
-from fresh_database import fresh_database  # noqa: E402
+from fresh_database import fresh_database, seed_round  # noqa: E402
 
 PROBE_INTERVAL = 0.1
 PROBE_TIMEOUT = 10.0
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="slow-clients-")))
         url = stack.enter_context(fresh_database(args.database, tmp, "slow"))
         secret_key = secrets.token_urlsafe(48)
-        site = bench.seed_round(url, tmp, secret_key, needed)
+        site = seed_round(url, tmp, secret_key, needed)
         issued = bench.issuance_bodies(site)
         env = {
             "SURVEY_SECRET_KEY": secret_key, "SURVEY_DATABASE_URL": url,

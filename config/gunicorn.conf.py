@@ -18,7 +18,8 @@ workers = int(os.environ.get("SURVEY_WORKERS", "2"))
 # they are there to wait on slow networks while the others keep serving.
 worker_class = os.environ.get("SURVEY_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("SURVEY_THREADS", "16"))
-# Each body is read whole before the app sees it, within this many seconds in all (408 after):
+# Each body is read whole before the app sees it, within this many seconds in all (then 503,
+# timeout, with Retry-After, so the phone sends it again):
 # the largest answer (about 88 KB as JSON) needs 4.4 KB/s to make it, slower than any 2G link.
 body_timeout = float(os.environ.get("SURVEY_BODY_TIMEOUT", "20"))
 # Of those threads, how many may run the app at once (after their body is in): the app's work is

@@ -9,7 +9,9 @@ buffering in front (docs/deploy.md); this is the second line, for a deployment w
   whole worker;
 - :class:`WholeBodyFirst` reads the body into memory before calling the app, and gives up
   after ``SURVEY_BODY_TIMEOUT`` seconds in all (not per packet, so a trickle of one byte at a
-  time is cut off too) with ``408``. A body declared larger than ``MAX_CONTENT_LENGTH`` is not
+  time is cut off too) with ``503`` and ``Retry-After`` (not ``408``: the phone page keeps an
+  answer and sends it again after a 5xx, as after a network failure, while it gives up on a 4xx
+  it does not know). A body declared larger than ``MAX_CONTENT_LENGTH`` is not
   read at all: the app refuses it with 413 from its headers alone.
 
 Installed by the ``post_worker_init`` hook of ``config/gunicorn.conf.py`` (:func:`install`).
@@ -32,6 +34,7 @@ from typing import Any
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_LIMIT = 128 * 1024
 READ_STEP = 64 * 1024
+RETRY_AFTER = "2"  # seconds
 TIMEOUT_MESSAGE = (
     "请求正文发送超时，请重试。 The request body took too long to arrive; please try again."
 )
@@ -153,7 +156,7 @@ class WholeBodyFirst:
     def _refuse(
         environ: dict[str, Any], start_response: StartResponse, *, timed_out: bool
     ) -> Iterable[bytes]:
-        status = "408 Request Timeout" if timed_out else "400 Bad Request"
+        status = "503 Service Unavailable" if timed_out else "400 Bad Request"
         code = "timeout" if timed_out else "malformed"
         message = TIMEOUT_MESSAGE if timed_out else INCOMPLETE_MESSAGE
         if environ.get("PATH_INFO", "").startswith("/api/"):
@@ -165,7 +168,7 @@ class WholeBodyFirst:
         start_response(
             status,
             [("Content-Type", content_type), ("Content-Length", str(len(data))),
-             ("Cache-Control", "no-store")],
+             ("Cache-Control", "no-store"), ("Retry-After", RETRY_AFTER)],
         )
         return [data]
 

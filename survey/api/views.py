@@ -7,8 +7,9 @@ count only real work (survey/api/limits.py), so a 429 comes last, from the servi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
@@ -22,8 +23,15 @@ from survey.models import Round
 from survey.rounds import collecting, lifecycle, participation
 from survey.rounds.clock import to_local, utcnow
 from survey.rounds.errors import Malformed, RateLimited
-from survey.rounds.queries import find_officer_round, public_state
+from survey.rounds.queries import (
+    CollectingRound,
+    find_collecting_round,
+    find_officer_round,
+    public_state,
+)
 from survey.rounds.wire import b64u_encode
+
+RoundT = TypeVar("RoundT", Round, CollectingRound)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -66,27 +74,43 @@ def _read_body() -> _Body:
     return _Body(None, body if isinstance(body, dict) else None)
 
 
-def _load_round(round_id: str, *, writing: bool) -> Round:
-    """404 first. Readers take no write lock; writers hold the round ``FOR SHARE`` until they
-    commit. A passed deadline is closed first, in a transaction of its own (exactly once)."""
+def _close_if_due(round_id: str) -> None:
+    """A passed deadline closes the round first, in a transaction of its own, exactly once
+    (under the round's row lock: see survey.rounds.lifecycle.close_if_due)."""
     session = db.session
-    if not writing:
-        begin_read_only(session)
-    round_ = find_officer_round(session, round_id, share=writing)
+    session.rollback()
+    lifecycle.close_if_due(session, find_officer_round(session, round_id), now=utcnow())
+    session.commit()
+
+
+def _reader_round(round_id: str) -> Round:
+    """404 first. A reader takes no write lock (SQLite) and no row lock."""
+    begin_read_only(db.session)
+    round_ = find_officer_round(db.session, round_id)
     if lifecycle.due(round_, utcnow()):
-        session.rollback()
-        lifecycle.close_if_due(session, find_officer_round(session, round_id), now=utcnow())
-        session.commit()
-        if not writing:
-            begin_read_only(session)
-        round_ = find_officer_round(session, round_id, share=writing)
+        _close_if_due(round_id)
+        begin_read_only(db.session)
+        round_ = find_officer_round(db.session, round_id)
     return round_
 
 
-def _round_and_body(round_id: str, *, writing: bool) -> tuple[Round, dict[str, Any] | None]:
-    """The body read whole, then the round; refusals in the order of DESIGN.md section 6."""
+def _writer_round(round_id: str) -> CollectingRound:
+    """404 first. Intake and issuance hold the round ``FOR SHARE`` (PostgreSQL) until they
+    commit, so close and unseal (``FOR UPDATE``) serialise with them."""
+    round_ = find_collecting_round(db.session, round_id, share=True)
+    if lifecycle.due(round_, utcnow()):
+        _close_if_due(round_id)
+        round_ = find_collecting_round(db.session, round_id, share=True)
+    return round_
+
+
+def _round_and_body(
+    round_id: str, load: Callable[[str], RoundT]
+) -> tuple[RoundT, dict[str, Any] | None]:
+    """The body read whole before any database work, then the round; refusals in the order
+    of DESIGN.md section 6."""
     body = _read_body()
-    round_ = _load_round(round_id, writing=writing)
+    round_ = load(round_id)
     if body.refusal is not None:
         raise body.refusal
     return round_, body.parsed
@@ -99,7 +123,7 @@ def _rate_limited(error: RateLimited) -> tuple[Response, int, dict[str, str]]:
 
 @bp.get("/rounds/<round_id>/keys")
 def keys(round_id: str) -> Response:
-    round_ = _load_round(round_id, writing=False)
+    round_ = _reader_round(round_id)
     assert round_.token_key_spki is not None and round_.seal_public is not None
     deadline = round_.deadline
     return jsonify(
@@ -131,7 +155,7 @@ def _kind_fields(round_: Round) -> dict[str, Any]:
 
 @bp.post("/rounds/<round_id>/tokens")
 def tokens(round_id: str) -> tuple[Response, int]:
-    round_, body = _round_and_body(round_id, writing=True)
+    round_, body = _round_and_body(round_id, _writer_round)
     if body is None and round_.state == "collecting":
         raise Malformed(_("The body must be a JSON object."))
     secret = secret_key_bytes(current_app)
@@ -145,7 +169,7 @@ def tokens(round_id: str) -> tuple[Response, int]:
 
 @bp.post("/rounds/<round_id>/answers")
 def answers(round_id: str) -> tuple[Response, int]:
-    round_, body = _round_and_body(round_id, writing=True)
+    round_, body = _round_and_body(round_id, _writer_round)
     if body is None and round_.state == "collecting":
         raise Malformed(_("The body must be a JSON object."))
     receipt = collecting.accept_answer(db.session, round_, body or {}, admit=limits.gate("answers"))
@@ -156,7 +180,7 @@ def answers(round_id: str) -> tuple[Response, int]:
 @bp.post("/rounds/<round_id>/invitation-status")
 def invitation_status(round_id: str) -> tuple[Response, int]:
     """Was this invitation used, and who takes part (after close: whose invitation was used)?"""
-    round_, body = _round_and_body(round_id, writing=False)
+    round_, body = _round_and_body(round_id, _reader_round)
     if body is None:
         raise Malformed(_("The body must be a JSON object."))
     secret = secret_key_bytes(current_app)

@@ -12,7 +12,7 @@ import io
 
 from flask_babel import gettext as _
 
-from survey.summary.labels import channel_label, status_label, theme_heading
+from survey.summary.labels import channel_label, item_cell, status_label, theme_heading
 from survey.summary.query import Summary
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,7 +45,7 @@ def rows(summary: Summary) -> list[list[str]]:
                         section.title,
                         theme_heading(theme),
                         str(number),
-                        item.text,
+                        item_cell(item),
                         channel_label(item.channel),
                         item.day.isoformat() if item.day else "",
                         status_label(item.status),
@@ -57,7 +57,7 @@ def rows(summary: Summary) -> list[list[str]]:
                     section.title,
                     "",
                     "",
-                    item.text,
+                    item_cell(item),
                     channel_label(item.channel),
                     item.day.isoformat() if item.day else "",
                     status_label(item.status),

@@ -16,6 +16,7 @@ def _item(item: ItemView) -> dict[str, Any]:
         "channel": item.channel,
         "day": item.day.isoformat() if item.day else None,
         "status": item.status,
+        "edited": item.edited,
     }
 
 

@@ -6,7 +6,7 @@ import re
 
 from flask_babel import gettext as _
 
-from survey.summary.labels import fact_rows, item_note, theme_heading
+from survey.summary.labels import fact_rows, item_cell, item_note, theme_heading
 from survey.summary.query import Summary
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -32,7 +32,7 @@ def write_markdown(summary: Summary) -> str:
             lines += ["", f"### {escape(theme_heading(theme))} ({theme.count})", ""]
             for item in theme.items:
                 number += 1
-                lines.append(f"{number}. {escape(item.text)}{item_note(item)}")
+                lines.append(f"{number}. {escape(item_cell(item))}{item_note(item)}")
         if section.inactive:
             lines += [
                 "",

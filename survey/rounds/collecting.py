@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from survey.crypto import blindrsa, keywrap, seal, tokens
@@ -32,7 +33,36 @@ from survey.rounds.errors import (
     WrongRound,
 )
 from survey.rounds.invitations import find_hash
+from survey.rounds.queries import CollectingRound
 from survey.rounds.wire import b64u_decode
+
+# The ORM row (the command line, the demo) or the Core read of the officers' API.
+AnyRound = Round | CollectingRound
+
+# Core statements, built once, for the hot path (the ORM's per-statement work was most of the
+# cost of a request; docs/performance.md "Intake and issuance").
+_CLAIM = (
+    update(Invitation)
+    .where(
+        Invitation.round_id == bindparam("for_round"),
+        Invitation.code_hash == bindparam("typed_hash"),
+        Invitation.used.is_(False),
+        Invitation.superseded.is_(False),
+    )
+    .values(used=True, blinded_hash=bindparam("blinded"))
+)
+# ON CONFLICT DO NOTHING: a spent key or sealed bytes already stored write nothing and raise
+# nothing, so the transaction stays usable (no savepoint) to find out which, and why.
+# rowcount is kept (preserve_rowcount): without it psycopg reports -1 for an INSERT.
+_SPEND_SQLITE = (
+    sqlite_insert(SpentToken).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
+)
+_SPEND_POSTGRES = (
+    postgresql_insert(SpentToken)
+    .on_conflict_do_nothing()
+    .execution_options(preserve_rowcount=True)
+)
+_STORE = insert(SealedAnswer)
 
 
 def _count_nothing() -> None:
@@ -46,7 +76,7 @@ def _field_bytes(body: dict[str, Any], name: str) -> bytes:
         raise Malformed(f"{name} must be base64url") from None
 
 
-def _rsa_modulus_bytes(round_: Round) -> tuple[int, int]:
+def _rsa_modulus_bytes(round_: AnyRound) -> tuple[int, int]:
     assert round_.token_key_spki is not None
     public = blindrsa.load_public_spki(round_.token_key_spki)
     n = public.public_numbers().n
@@ -73,7 +103,7 @@ class PendingSignature:
 
 def issue_token(
     session: Session,
-    round_: Round,
+    round_: AnyRound,
     body: dict[str, Any],
     secret: bytes,
     *,
@@ -99,25 +129,17 @@ def issue_token(
     return PendingSignature(round_.public_id, round_.token_key_wrapped, blinded)
 
 
-def _claim(session: Session, round_: Round, code_hash: bytes, blinded_hash: bytes) -> bool:
+def _claim(session: Session, round_: AnyRound, code_hash: bytes, blinded_hash: bytes) -> bool:
     """Record the invitation as used for this blinded message; the same message may ask again.
     True when it was unused until now, False for the same message asking again.
 
     One conditional UPDATE does it on the usual path; only a refusal looks further, in the
     order of DESIGN.md section 6 (unknown, reissued, then used by another message).
     """
-    claimed = session.execute(
-        update(Invitation)
-        .where(
-            Invitation.round_id == round_.id,
-            Invitation.code_hash == code_hash,
-            Invitation.used.is_(False),
-            Invitation.superseded.is_(False),
-        )
-        .values(used=True, blinded_hash=blinded_hash)
-        .execution_options(synchronize_session=False)
+    claimed = session.connection().execute(
+        _CLAIM, {"for_round": round_.id, "typed_hash": code_hash, "blinded": blinded_hash}
     )
-    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+    if claimed.rowcount == 1:
         return True
     invitation = session.scalar(select(Invitation).where(Invitation.code_hash == code_hash))
     if invitation is None or invitation.round_id != round_.id:
@@ -132,7 +154,7 @@ def _claim(session: Session, round_: Round, code_hash: bytes, blinded_hash: byte
     return False
 
 
-def identical_retry(session: Session, round_: Round, body: dict[str, Any]) -> str | None:
+def identical_retry(session: Session, round_: AnyRound, body: dict[str, Any]) -> str | None:
     """The receipt of an already accepted answer sent again byte for byte, else None."""
     try:
         token = b64u_decode(body.get("token"))
@@ -149,7 +171,7 @@ def identical_retry(session: Session, round_: Round, body: dict[str, Any]) -> st
 
 def accept_answer(
     session: Session,
-    round_: Round,
+    round_: AnyRound,
     body: dict[str, Any],
     *,
     admit: Callable[[], None] = _count_nothing,
@@ -173,7 +195,7 @@ def accept_answer(
     return _spend_and_store(session, round_, token, sealed, admit)
 
 
-def _checked_answer(round_: Round, body: dict[str, Any]) -> tuple[bytes, bytes]:
+def _checked_answer(round_: AnyRound, body: dict[str, Any]) -> tuple[bytes, bytes]:
     """410, 400, then 403, in that order; the token and sealed bytes when all is well."""
     if round_.state != "collecting":
         raise RoundNotCollecting()
@@ -193,7 +215,7 @@ def _checked_answer(round_: Round, body: dict[str, Any]) -> tuple[bytes, bytes]:
     return token, sealed
 
 
-def _check_answer_shape(round_: Round, token: bytes, signature: bytes, sealed: bytes) -> None:
+def _check_answer_shape(round_: AnyRound, token: bytes, signature: bytes, sealed: bytes) -> None:
     """400 malformed: a token shorter than its layout, wrong lengths or sealed size."""
     try:
         tokens.parse_token(token, round_.public_id)
@@ -211,37 +233,36 @@ def _check_answer_shape(round_: Round, token: bytes, signature: bytes, sealed: b
 
 
 def _spend_and_store(
-    session: Session, round_: Round, token: bytes, sealed: bytes, admit: Callable[[], None]
+    session: Session, round_: AnyRound, token: bytes, sealed: bytes, admit: Callable[[], None]
 ) -> str:
     """Spend ``SHA-256(input_msg)`` under its UNIQUE key and store the answer, atomically.
 
     Two UNIQUE constraints decide, so racing requests cannot both pass: the spent key (a token
     already spent, by this very answer or another) and the sealed-bytes hash per round (the same
-    sealed answer under another token: a replay). The savepoint leaves nothing of a refused
-    attempt. The refusal is worked out afterwards, in the order of DESIGN.md section 6.
+    sealed answer under another token: a replay). A refused spend writes nothing; the refusal
+    is worked out afterwards, in the order of DESIGN.md section 6.
     """
     spent_key = tokens.spent_key(token)
     sealed_hash = hashlib.sha256(sealed).digest()
-    try:
-        with session.begin_nested():
-            session.execute(
-                insert(SpentToken).values(
-                    spent_key=spent_key, round_id=round_.id, sealed_hash=sealed_hash
-                )
-            )
-            session.execute(
-                insert(SealedAnswer).values(
-                    id=secrets.token_bytes(16), round_id=round_.id, sealed=sealed
-                )
-            )
-            admit()  # a refusal here rolls the savepoint back: nothing of this answer stays
-    except IntegrityError:
+    connection = session.connection()
+    spend = _SPEND_SQLITE if connection.dialect.name == "sqlite" else _SPEND_POSTGRES
+    spent = connection.execute(
+        spend, {"spent_key": spent_key, "round_id": round_.id, "sealed_hash": sealed_hash}
+    )
+    if spent.rowcount != 1:
+        # A UNIQUE key said no (nothing was written): this very answer again, or a refusal.
         _refuse_stored(session, spent_key, sealed_hash)
+        return spent_key.hex()
+    connection.execute(
+        _STORE, {"id": secrets.token_bytes(16), "round_id": round_.id, "sealed": sealed}
+    )
+    admit()  # a refusal here fails the request before commit: nothing of this answer stays
     return spent_key.hex()
 
 
 def _refuse_stored(session: Session, spent_key: bytes, sealed_hash: bytes) -> None:
-    """After a UNIQUE violation: return for an identical retry, else token_spent or duplicate."""
+    """After a UNIQUE key refused the spend: return for an identical retry, else token_spent or
+    answer_duplicate."""
     spent = session.get(SpentToken, spent_key, populate_existing=True)
     if spent is None:
         raise AnswerDuplicate() from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,6 +20,9 @@ from survey.models import Invitation, Member, Round, User
 from survey.models.base import random_id
 from survey.rounds.errors import InvalidRoundSettings, WrongState
 from survey.rounds.log import log_event
+
+if TYPE_CHECKING:
+    from survey.rounds.queries import CollectingRound
 
 # Lowercase letters and digits without look-alikes (no 0/o, 1/l/i): 31 symbols.
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -73,7 +77,7 @@ def code_of(round_: Round, invitation: Invitation, secret: bytes) -> str:
     )
 
 
-def find_hash(round_: Round, typed: str, secret: bytes) -> bytes:
+def find_hash(round_: Round | CollectingRound, typed: str, secret: bytes) -> bytes:
     """The keyed hash a typed code would be stored under (what a typo gives finds nothing)."""
     return invitation_codes.find_hash(secret, round_.public_id, normalise_code(typed))
 

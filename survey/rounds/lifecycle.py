@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
@@ -15,8 +16,11 @@ from survey.rounds.log import log_event
 from survey.rounds.requirements import required_answers
 from survey.rounds.storage import mark_for_rewrite
 
+if TYPE_CHECKING:
+    from survey.rounds.queries import CollectingRound
 
-def due(round_: Round, now: datetime) -> bool:
+
+def due(round_: Round | CollectingRound, now: datetime) -> bool:
     """A collecting round whose deadline has passed."""
     return round_.state == "collecting" and round_.deadline is not None and now >= round_.deadline
 
@@ -44,12 +48,13 @@ def lock_round(session: Session, round_: Round) -> None:
     close is exact and nothing is accepted after it. SQLite: the transaction already holds the
     database's write lock (``BEGIN IMMEDIATE``).
     """
-    session.execute(
+    # The row must be fetched: only then does populate_existing refresh ``round_``.
+    session.scalars(
         select(Round)
         .where(Round.id == round_.id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    )
+    ).one()
 
 
 def close_round(

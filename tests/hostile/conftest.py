@@ -101,6 +101,7 @@ def _rounds(
         "event": str(event.id),
         "section": unsealed.sections[0].key,
         "draft_section": draft.sections[0].key,
+        "collecting_invitation": collecting.invitations[0].public_id,
         "code": code,
     }
 

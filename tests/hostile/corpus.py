@@ -114,6 +114,8 @@ FORMS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = tuple(
           "title-{draft_section}": "对班子的意见", "new_title": "新栏目",
           "move": "{draft_section}:down"}),
         ("secretary", "/secretary/rounds/{collecting}/intro", {"intro": "截止时间改为下周五"}),
+        ("secretary", "/secretary/rounds/{collecting}/invitations/{collecting_invitation}/sent",
+         {"sent": "1"}),
         ("secretary", "/secretary/rounds/{collecting}/extend", {"deadline": "2099-02-01T09:00"}),
         ("secretary", "/secretary/rounds/{collecting}/reissue",
          {"invitation": "nosuchinvitation", "reason": "手机丢失"}),

@@ -30,7 +30,6 @@ from survey.rounds.clock import utcnow
 from survey.rounds.wire import b64u_decode, b64u_encode
 from tests.committed import TEST_SECRET_KEY, committed_app
 from tests.conftest import free_port
-from tests.factories import bind_custodians
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 START_SECONDS = 90.0
@@ -67,11 +66,14 @@ def seed_round(database_url: str, instance: Path, participants: int) -> LiveRoun
                       branch=branch)
         secretary.roles, second.roles = {"secretary", "committee"}, {"committee"}
         chief = Member(name="王所长", branch=branch)
+        inspector = Member(name="纪委员", branch=branch)
+        # Custodians are bound to roster members: two accounts, two known people.
+        secretary.member, second.member = chief, inspector
         members = [Member(name=f"民警{i:04d}", branch=branch) for i in range(participants)]
-        session.add_all([branch, secretary, second, chief, *members])
+        session.add_all([branch, secretary, second, chief, inspector, *members])
         session.flush()
         session.add(CommitteePost(branch_id=branch.id, post="secretary", member=chief))
-        bind_custodians(session, secretary, second)  # custodians are two known people
+        session.add(CommitteePost(branch_id=branch.id, post="discipline", member=inspector))
         settings = drafts.DraftSettings(title="运维测试轮次", custodian2=second, min_answers=3)
         round_ = drafts.create_round(session, branch, secretary, settings, now=utcnow())
         drafts.set_participants(session, round_, members)

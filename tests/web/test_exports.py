@@ -98,6 +98,7 @@ def test_json_has_sections_themes_and_items(app: Flask) -> None:
         "channel": "survey",
         "day": None,
         "status": "active",
+        "edited": False,
     }
     paper = sections[0]["themes"][1]["items"][1]
     assert paper["channel"] == "paper" and paper["day"] == "2026-11-10"

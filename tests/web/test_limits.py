@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from limits import parse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from survey.api import limits
 from survey.crypto import blindrsa
-from survey.extensions import limiter
 from survey.models import Invitation, Round, SealedAnswer, SpentToken
 from survey.rounds.wire import b64u_encode
 from tests.rounds_support import OfficerClient, code_of
@@ -32,10 +31,7 @@ FEW_TOKENS = pytest.mark.settings(RATELIMIT_ENABLED=True, TOKEN_RATE_LIMIT="2 pe
 def remaining(app: Flask, name: str, setting: str) -> int:
     """What is left of a global counter in this window."""
     with app.app_context():
-        stats = limiter.limiter.get_window_stats(
-            parse(app.config[setting]), "", "officer-api", name
-        )
-    return int(stats.remaining)
+        return limits.remaining(name)
 
 
 def stored(session: Session, model: type) -> int:
@@ -57,7 +53,7 @@ def junk_answers(officer: OfficerClient, spent: tuple[bytes, bytes, bytes]) -> l
 def test_junk_never_touches_the_answer_counter(
     app: Flask, client: Any, open_round: Round, session: Session
 ) -> None:
-    limiter.reset()
+    limits.reset()
     officer = OfficerClient(client, open_round.public_id)
     codes = [code_of(i) for i in open_round.invitations]
     token, signature = officer.obtain_token(codes[0])
@@ -79,7 +75,7 @@ def test_junk_never_touches_the_answer_counter(
     assert [officer.post("answers", body).status_code for body in real] == [201, 201, 429]
     # The refused answer kept nothing: its token is unspent and is accepted in the next window.
     assert stored(session, SealedAnswer) == 3 and stored(session, SpentToken) == 3
-    limiter.reset()
+    limits.reset()
     assert officer.post("answers", real[2]).status_code == 201
 
 
@@ -87,7 +83,7 @@ def test_junk_never_touches_the_answer_counter(
 def test_junk_cannot_reveal_how_many_real_answers_arrived(
     app: Flask, client: Any, open_round: Round
 ) -> None:
-    limiter.reset()
+    limits.reset()
     officer = OfficerClient(client, open_round.public_id)
     codes = [code_of(i) for i in open_round.invitations]
     token, signature = officer.obtain_token(codes[0])
@@ -106,7 +102,7 @@ def test_junk_cannot_reveal_how_many_real_answers_arrived(
 def test_tokens_count_only_invitations_found_unused(
     app: Flask, client: Any, open_round: Round, session: Session
 ) -> None:
-    limiter.reset()
+    limits.reset()
     officer = OfficerClient(client, open_round.public_id)
     officer.fetch_keys()
     codes = [code_of(i) for i in open_round.invitations]
@@ -132,13 +128,13 @@ def test_tokens_count_only_invitations_found_unused(
     session.expire_all()
     third = session.scalar(select(Invitation).where(Invitation.id == open_round.invitations[2].id))
     assert third is not None and not third.used
-    limiter.reset()
+    limits.reset()
     assert ask(codes[2])[0] == 200
 
 
 @FEW_TOKENS
 def test_status_counts_only_real_codes(app: Flask, client: Any, open_round: Round) -> None:
-    limiter.reset()
+    limits.reset()
     officer = OfficerClient(client, open_round.public_id)
     junk = [officer.post("invitation-status", {"invitation": "x" * 26}).status_code] * 30
     assert set(junk) == {403}

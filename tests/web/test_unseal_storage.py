@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from survey.models import Invitation, OpinionItem, Round, RoundEvent
+from survey.models import Invitation, OpinionItem, Round, RoundEvent, UnsealPart
 from tests.conftest import on_postgres
 from tests.storage_support import (
     Committed,
@@ -167,3 +167,29 @@ def test_discard_leaves_no_sealed_bytes_and_no_order(committed: Committed) -> No
             .order_by(RoundEvent.id)
         ).all()
     assert kinds[-2:] == ["discarded", "storage_rewritten"]
+
+
+def test_the_first_custodians_kept_part_is_gone_after_unseal(committed: Committed) -> None:
+    """The first part waits in the database, encrypted, until the second arrives; afterwards a
+    copy of the database holds no trace of it (nor of the login and browser marks)."""
+    collected = collect(committed, ANSWERS)
+    first = committee_client(committed, "shuji")
+    kept = first.post(
+        f"/custodian/rounds/{collected.round_id}/unseal", data={"typed": collected.parts[0]}
+    )
+    assert kept.status_code == 302
+    with committed.engine.connect() as connection:
+        row = connection.execute(select(UnsealPart.sealed, UnsealPart.login_mark)).one()
+    traces = [bytes(row.sealed)[8:40], bytes(row.login_mark)]
+    before = committed.read_storage()
+    assert all(trace in before for trace in traces)
+
+    second = committee_client(committed)
+    done = second.post(
+        f"/custodian/rounds/{collected.round_id}/unseal", data={"typed": collected.parts[1]}
+    )
+    assert done.status_code == 302
+
+    after = committed.read_storage()
+    assert not any(trace in after for trace in traces)
+    assert round_state(committed, collected.round_id) == ("summarising", False)

@@ -4,6 +4,7 @@ python-docx: the table header, one row per item, a PAGE field, fonts and their f
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from datetime import date
@@ -243,6 +244,12 @@ def test_feedback_print_view_and_word_file(
     assert client.get(f"{base}/feedback/{team.key}").status_code == 404
 
 
-def test_markdown_and_other_formats_still_render(app: Flask) -> None:
+def test_every_format_marks_an_edited_item(app: Flask) -> None:
     with zh(app):
-        assert render(sample_summary(), "md").decode().count("值班安排要更合理") == 1
+        markdown = render(sample_summary(), "md").decode()
+        table = render(sample_summary(), "csv").decode()
+        document = json.loads(render(sample_summary(), "json"))
+    assert "培训太少（已编辑）" in markdown and markdown.count("值班安排要更合理") == 1
+    assert "培训太少（已编辑）" in table
+    items = [i for s in document["sections"] for t in s["themes"] for i in t["items"]]
+    assert [i["text"] for i in items if i["edited"]] == ["培训太少"]
