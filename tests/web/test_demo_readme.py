@@ -57,4 +57,6 @@ def test_close_and_unseal_the_collecting_demo_round_as_the_readme_says(tmp_path:
         with app.app_context():
             round_ = db.session.scalar(select(Round).where(Round.public_id == round_id))
             assert round_ is not None and round_.state == "summarising"
+            db.session.close()  # give the connection back before the pool is disposed
+        with app.app_context():
             db.engine.dispose()
