@@ -15,14 +15,14 @@ from survey.custodian.forms import ConfirmPartForm
 from survey.custodian.pages import confirm_part_page, part_page
 from survey.extensions import db
 from survey.forms import EmptyForm
-from survey.rounds import opening
-from survey.rounds.clock import utcnow
-from survey.secretary.round_support import (
+from survey.round_pages import (
     app_secret,
     attempt_or_flash,
     branch_round,
     signed_in,
 )
+from survey.rounds import opening
+from survey.rounds.clock import utcnow
 
 
 @bp.get("/rounds/<round_id>/part")

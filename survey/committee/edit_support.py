@@ -18,8 +18,8 @@ from werkzeug.wrappers import Response
 from survey.errors import DomainError, InvalidInput, NotFound
 from survey.extensions import db
 from survey.models import Round, RoundEvent, Section, Theme
+from survey.round_pages import signed_in
 from survey.rounds.clock import utcnow
-from survey.secretary.round_support import signed_in
 from survey.summary import edits
 
 

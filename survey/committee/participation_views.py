@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 
 from survey.auth.decorators import roles_required
 from survey.committee.blueprint import bp
+from survey.round_pages import branch_round
 from survey.rounds.errors import WrongState
 from survey.rounds.invitations import reissue_count, shown_again_count
 from survey.rounds.participation import AFTER_CLOSE, participation
-from survey.secretary.round_support import branch_round
 
 
 @bp.get("/rounds/<round_id>/participation")

@@ -16,8 +16,8 @@ from survey.auth.decorators import roles_required
 from survey.committee.blueprint import bp
 from survey.extensions import db
 from survey.forms import EmptyForm
+from survey.round_pages import branch_round
 from survey.rounds import storage
-from survey.secretary.round_support import branch_round
 
 
 def rewrite_after_commit() -> bool:

@@ -15,11 +15,11 @@ from survey.exports import FORMATS, content_disposition, render
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Round
+from survey.round_pages import branch_round as committee_round
+from survey.round_pages import signed_in
 from survey.rounds.errors import WrongState
 from survey.rounds.requirements import required_answers
 from survey.rounds.unseal import UnsealReport, below_minimum_message
-from survey.secretary.round_support import branch_round as committee_round
-from survey.secretary.round_support import signed_in
 from survey.summary.chart import BarChart, bar_chart
 from survey.summary.labels import channel_label, fact_rows, status_label, theme_heading
 from survey.summary.query import Summary, build_summary, round_facts

@@ -18,8 +18,8 @@ from survey.committee.topics_views import run_and_return, topics_round
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Round, TopicVersion
+from survey.round_pages import signed_in
 from survey.rounds.clock import utcnow
-from survey.secretary.round_support import signed_in
 from survey.topics import drafting, finalising, review, superior
 from survey.topics.labels import CHANGE_LABELS, FIELD_LABELS, decision_label, disposition_label
 from survey.topics.record import build_record

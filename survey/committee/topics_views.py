@@ -22,8 +22,8 @@ from survey.errors import DomainError, InvalidInput, NotFound
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Member, OpinionItem, Round, Theme
+from survey.round_pages import branch_round, local_to_utc, signed_in
 from survey.rounds.clock import utcnow
-from survey.secretary.round_support import branch_round, local_to_utc, signed_in
 from survey.summary.query import root_theme
 from survey.topics import drafting, editing, publishing
 from survey.topics.exports import FORMATS, render, write_request_docx

@@ -10,9 +10,9 @@ from survey.custodian.forms import ConfirmPartForm
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Round
+from survey.round_pages import attempt_or_flash, branch_round, signed_in
 from survey.rounds import opening
 from survey.rounds.clock import utcnow
-from survey.secretary.round_support import attempt_or_flash, branch_round, signed_in
 
 
 def part_page(round_: Round, part: str | None, number: int, form: ConfirmPartForm) -> Response:

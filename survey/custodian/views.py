@@ -28,6 +28,7 @@ from survey.custodian.tasks import custodian_tasks, unseal_status
 from survey.extensions import db
 from survey.forms import EmptyForm, attempt
 from survey.models import Round
+from survey.round_pages import app_secret, branch_round, signed_in
 from survey.rounds.clock import utcnow
 from survey.rounds.display import localtime
 from survey.rounds.unseal_parts import (
@@ -36,7 +37,6 @@ from survey.rounds.unseal_parts import (
     give_unseal_part,
     withdraw_unseal_part,
 )
-from survey.secretary.round_support import app_secret, branch_round, signed_in
 
 bp = Blueprint("custodian", __name__, url_prefix="/custodian")
 

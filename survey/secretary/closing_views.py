@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 from survey.auth.decorators import roles_required
 from survey.extensions import db
 from survey.forms import EmptyForm
+from survey.round_pages import branch_round, refused, signed_in
 from survey.rounds import invitations, lifecycle, storage
 from survey.rounds.clock import utcnow
 from survey.rounds.requirements import current_invitations, required_answers
 from survey.secretary.blueprint import bp
-from survey.secretary.round_support import branch_round, refused, signed_in
 
 
 @bp.get("/rounds/<round_id>/close")

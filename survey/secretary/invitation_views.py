@@ -28,12 +28,12 @@ from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.links import public_url
 from survey.models import Round
+from survey.round_pages import app_secret, branch_round, signed_in
 from survey.rounds.clock import to_local, utcnow
 from survey.rounds.invitations import display_code, fingerprint_groups, invitation_link
 from survey.rounds.showing import ShownCode, invitations_csv, mark_message_sent, show_codes
 from survey.secretary.blueprint import bp
 from survey.secretary.round_forms import SentForm, ShowCodesForm
-from survey.secretary.round_support import app_secret, branch_round, signed_in
 
 # Six slips (2 × 3) per A4 sheet leave room for the code and the address in large type.
 SLIPS_PER_PAGE = 6

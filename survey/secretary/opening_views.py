@@ -14,10 +14,10 @@ from survey.custodian.forms import ConfirmPartForm
 from survey.custodian.pages import confirm_part_page, part_page
 from survey.extensions import db
 from survey.forms import EmptyForm
+from survey.round_pages import attempt_or_flash, branch_round, signed_in
 from survey.rounds import opening
 from survey.rounds.clock import utcnow
 from survey.secretary.blueprint import bp
-from survey.secretary.round_support import attempt_or_flash, branch_round, signed_in
 
 
 @bp.post("/rounds/<round_id>/open")

@@ -13,10 +13,10 @@ from markupsafe import Markup
 
 from survey.auth.decorators import roles_required
 from survey.links import public_url
+from survey.round_pages import branch_round
 from survey.rounds.requirements import current_invitations, required_answers
 from survey.secretary.blueprint import bp
 from survey.secretary.invitation_views import local_deadline, typing_address
-from survey.secretary.round_support import branch_round
 
 
 @bp.get("/rounds/<round_id>/poster")

@@ -17,6 +17,13 @@ from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Invitation, Member, Round
 from survey.roster.vocabulary import name_key
+from survey.round_pages import (
+    app_secret,
+    branch_round,
+    local_to_utc,
+    refused,
+    signed_in,
+)
 from survey.rounds import drafts, invitations, lifecycle
 from survey.rounds.clock import to_local, utcnow
 from survey.rounds.requirements import current_invitations, required_answers
@@ -27,13 +34,6 @@ from survey.secretary.round_forms import (
     IntroForm,
     ReissueForm,
     ShowCodesForm,
-)
-from survey.secretary.round_support import (
-    app_secret,
-    branch_round,
-    local_to_utc,
-    refused,
-    signed_in,
 )
 
 

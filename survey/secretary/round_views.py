@@ -15,18 +15,18 @@ from survey.extensions import db
 from survey.forms import EmptyForm, attempt
 from survey.models import Member, Round, User
 from survey.roster.vocabulary import name_key
+from survey.round_pages import (
+    branch_round,
+    local_to_utc,
+    signed_in,
+    utc_to_local,
+)
 from survey.rounds import drafts
 from survey.rounds.clock import utcnow
 from survey.rounds.labels import POST_LABELS_ZH
 from survey.rounds.requirements import required_answers
 from survey.secretary.blueprint import bp
 from survey.secretary.round_forms import DraftForm, RoundSettingsForm
-from survey.secretary.round_support import (
-    branch_round,
-    local_to_utc,
-    signed_in,
-    utc_to_local,
-)
 
 F = TypeVar("F", bound=RoundSettingsForm)
 

@@ -1,4 +1,6 @@
-"""Shared by the secretary's and custodians' round pages: finding a round the user may see."""
+"""What every staff audience's round pages need: the signed-in user, a round of their branch,
+local time, refusals as flashes. Shared by secretary, committee, custodian and superior pages,
+so it belongs to none of them."""
 
 from __future__ import annotations
 
