@@ -45,6 +45,7 @@ class Theme:
     keywords: tuple[str, ...]
     area: str | None = None  # 队伍建设, 业务工作, 党支部工作, 学习教育, 作风纪律 or None
     representatives: tuple[int, ...] = ()
+    category: int | None = None  # index of the round category it was grouped in
 
 
 @dataclass(frozen=True)
