@@ -26,7 +26,11 @@ from survey.round_pages import (
 )
 from survey.rounds import categories, drafts, invitations, lifecycle
 from survey.rounds.clock import to_local, utcnow
-from survey.rounds.requirements import current_invitations, required_answers
+from survey.rounds.requirements import (
+    current_invitations,
+    load_participants,
+    required_answers,
+)
 from survey.secretary.blueprint import bp
 from survey.secretary.round_forms import (
     AddParticipantForm,
@@ -41,6 +45,7 @@ from survey.secretary.round_forms import (
 
 def dashboard_page(round_: Round) -> str:
     """Everything about an opened round that the secretary may see in its current state."""
+    load_participants(round_)
     current = sorted(current_invitations(round_), key=lambda i: (name_key(i.member.name), i.id))
     show = request.args.get("show", "all")
     listed = [i for i in current if show != "unused" or not i.used]
