@@ -32,6 +32,7 @@ from tests.unseal_support import (
     start_round,
     unseal,
 )
+from tests.web.test_html_ids import ids_of, repeated
 
 pytestmark = NO_REWRITE
 
@@ -148,6 +149,7 @@ def test_the_page_shows_a_heading_per_category_with_its_count(
     client: FlaskClient, session: Session, categorised: Round
 ) -> None:
     page = client.get(url(categorised, "")[:-1]).data.decode()
+    assert repeated(ids_of(page)) == []
     team = build_summary(session, categorised).sections[0]
     positions = []
     for group in team.categories:
@@ -177,6 +179,7 @@ def test_the_committee_moves_a_theme_to_another_category_and_undoes_it(
     theme_id = before["后勤保障"][0]
     page = client.get(url(categorised, f"themes/{theme_id}")).data.decode()
     assert "Category: 后勤保障" in page and 'action="/committee/rounds/' in page
+    assert repeated(ids_of(page)) == []
     response = client.post(
         url(categorised, f"themes/{theme_id}/category"), data={"category": "执法办案"}
     )
