@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.rounds_support",
     "tests.storage_support",
     "tests.unseal_support",
+    "tests.topics_support",
 ]
 
 TEST_SECRET_KEY = "test-secret-key-not-for-production-0123456789"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,10 +174,15 @@ def interleaved(values: list[int]) -> list[int]:
 
 
 def collect(
-    committed: Committed, answers: int, invited: int | None = None, **settings: Any
+    committed: Committed,
+    answers: int,
+    invited: int | None = None,
+    texts: Sequence[str] | None = None,
+    **settings: Any,
 ) -> Collected:
-    """A closed round: ``answers`` numbered answers (0, 1, 2 … in that order) sent with the
-    invitations used in :func:`interleaved` id order, out of ``invited``; all committed."""
+    """A closed round: ``answers`` numbered answers (0, 1, 2 … in that order; ``texts`` instead
+    when given) sent with the invitations used in :func:`interleaved` id order, out of
+    ``invited``; all committed."""
     app = committed.app
     with app.app_context():
         session = db.session
@@ -196,7 +201,8 @@ def collect(
     sealed_all = []
     for i, invitation_id in enumerate(used):
         token, signature = officer.obtain_token(codes[invitation_id])
-        sealed = seal.seal_answer(public, {section: numbered(i)}, round_id)
+        text = texts[i] if texts is not None else numbered(i)
+        sealed = seal.seal_answer(public, {section: text}, round_id)
         response = officer.post("answers", officer.answer_body(token, signature, sealed))
         assert response.status_code == 201
         sealed_all.append(sealed)

@@ -1,12 +1,14 @@
 """Meeting topics for tests: an unsealed answer round, and phones answering a consultation.
 
 Everything goes through the real services and the real wire protocol (DESIGN.md section 6).
+Registered as a pytest plugin in tests/conftest.py for the ``answered`` fixture.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -59,6 +61,27 @@ class Consulting:
         return str(reply.json["receipt"])
 
 
+@pytest.fixture
+def answered(unsealed: Round) -> Round:
+    """The answer round the topics start from: unsealed through the API (unseal_support)."""
+    return unsealed
+
+
+def consulting_of(
+    app: Flask, session: Session, client: FlaskClient, consultation: Round
+) -> Consulting:
+    """A just published consultation, opened by both custodians, with a phone and the codes."""
+    with app.test_request_context():
+        parts = open_round_at_once(session, consultation)
+    invitations = session.scalars(
+        select(Invitation).where(Invitation.round_id == consultation.id)
+    ).all()
+    codes = [code_of(i) for i in invitations if i.code_sealed is not None]
+    officer = OfficerClient(client, consultation.public_id)
+    officer.fetch_keys()
+    return Consulting(consultation, parts, officer, codes)
+
+
 def publish(
     app: Flask,
     session: Session,
@@ -73,14 +96,7 @@ def publish(
             session, round_, None, deadline=None, now=utcnow()
         )
         session.flush()
-        parts = open_round_at_once(session, consultation)
-    invitations = session.scalars(
-        select(Invitation).where(Invitation.round_id == consultation.id)
-    ).all()
-    codes = [code_of(i) for i in invitations if i.code_sealed is not None]
-    officer = OfficerClient(client, consultation.public_id)
-    officer.fetch_keys()
-    return Consulting(consultation, parts, officer, codes)
+    return consulting_of(app, session, client, consultation)
 
 
 def finish(app: Flask, session: Session, consulting: Consulting, actor: User) -> None:

@@ -1,9 +1,9 @@
-"""The storage rewrite after unseal and discard, as the web runs it (survey/rounds/storage.py).
+"""The storage rewrite after unseal and discard, run again by hand (survey/rounds/storage.py).
 
-Every view that commits an unseal or a discard calls :func:`rewrite_after_commit` right after its
-commit: success is reported only once the rewrite has finished. When it fails, the round stays
-marked; its page says so and offers the button that runs :func:`retry` (the same as
-``survey round rewrite-storage``).
+Every view that commits an unseal or a discard rewrites the storage right after its commit
+(survey/unseal_pages.py for unseals): success is reported only once the rewrite has finished. When
+it fails, the round stays marked; its page says so and offers the button that runs
+:func:`rewrite_storage` here (the same as ``survey round rewrite-storage``).
 """
 
 from __future__ import annotations
@@ -18,26 +18,6 @@ from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.round_pages import branch_round
 from survey.rounds import storage
-
-
-def rewrite_after_commit() -> bool:
-    """Rewrite the storage now; False (after flashing why and what to do) when it failed."""
-    try:
-        report = storage.rewrite_if_enabled(db.session, db.engine, current_app.config)
-    except storage.StorageNotRewritten as error:
-        current_app.logger.error("storage not rewritten: %s", error)
-        flash(
-            _(
-                "The database storage could not be rewritten yet (another connection was still"
-                " reading it), so traces of the sealed answers may remain in the database files."
-                " Use “Rewrite the storage now” on the round's page in a moment."
-            ),
-            "error",
-        )
-        return False
-    for note in report.notes if report else ():
-        current_app.logger.warning("storage rewrite: %s", note)
-    return True
 
 
 @bp.post("/rounds/<round_id>/rewrite-storage")

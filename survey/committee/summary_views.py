@@ -19,7 +19,7 @@ from survey.round_pages import branch_round as committee_round
 from survey.round_pages import signed_in
 from survey.rounds.errors import WrongState
 from survey.rounds.requirements import required_answers
-from survey.rounds.unseal import UnsealReport, below_minimum_message
+from survey.rounds.unseal import below_minimum_message
 from survey.summary.chart import BarChart, bar_chart
 from survey.summary.labels import channel_label, fact_rows, status_label, theme_heading
 from survey.summary.query import Summary, build_summary, round_facts
@@ -123,25 +123,6 @@ def _can_add_items() -> bool:
         and user.has_role("secretary")
         and "secretary.channel_items" in current_app.view_functions
     )
-
-
-def unsealed_message(report: UnsealReport) -> str:
-    message = _(
-        "Unsealed: %(answers)d answers opened, %(items)d opinion items in %(themes)d themes.",
-        answers=report.answers,
-        items=report.items,
-        themes=report.themes,
-    )
-    if report.unreadable:
-        message += " " + _(
-            "%(n)d answers could not be read; they are counted in the facts.", n=report.unreadable
-        )
-    if report.unknown_section_texts:
-        message += " " + _(
-            "%(n)d texts came under an unknown section and were put under other opinions.",
-            n=report.unknown_section_texts,
-        )
-    return message
 
 
 @bp.get("/rounds/<round_id>/export.<fmt>")

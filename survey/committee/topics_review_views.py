@@ -7,7 +7,10 @@ superior (where the branch does so) and the topics are finalised.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, render_template, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -73,64 +76,39 @@ def _latest_page(round_: Round) -> str:
     return url_for("committee.topics_version", round_id=round_.public_id, number=number)
 
 
+def _review_action(
+    round_id: str, form: FlaskForm, service: Callable[..., object], *args: object
+) -> Response:
+    """One action on the latest published version: the service runs as the signed-in member,
+    commits once and goes back to that version's page (run_and_return)."""
+    round_ = topics_round(round_id)
+    return run_and_return(
+        round_, form, service, *args, signed_in(), now=utcnow(), back=_latest_page(round_)
+    )
+
+
 @bp.post("/rounds/<round_id>/topics/objections/<objection_id>/dispose")
 @roles_required("committee")
 def dispose(round_id: str, objection_id: str) -> Response:
-    round_ = topics_round(round_id)
     form = DispositionForm()
-    return run_and_return(
-        round_,
-        form,
-        review.dispose_objection,
-        objection_id,
-        form.kind.data or "",
-        form.text.data or "",
-        signed_in(),
-        now=utcnow(),
-        back=_latest_page(round_),
-    )
+    kind, text = form.kind.data or "", form.text.data or ""
+    return _review_action(round_id, form, review.dispose_objection, objection_id, kind, text)
 
 
 @bp.post("/rounds/<round_id>/topics/responses/<response_id>/redact")
 @roles_required("committee")
 def redact(round_id: str, response_id: str) -> Response:
-    round_ = topics_round(round_id)
     form = RedactForm()
-    return run_and_return(
-        round_,
-        form,
-        review.redact_response,
-        response_id,
-        form.text.data or "",
-        signed_in(),
-        now=utcnow(),
-        back=_latest_page(round_),
-    )
+    return _review_action(round_id, form, review.redact_response, response_id, form.text.data or "")
 
 
 @bp.post("/rounds/<round_id>/topics/report")
 @roles_required("committee")
 def report(round_id: str) -> Response:
-    round_ = topics_round(round_id)
-    return run_and_return(
-        round_,
-        EmptyForm(),
-        superior.report_topics,
-        signed_in(),
-        now=utcnow(),
-        back=_latest_page(round_),
-    )
+    return _review_action(round_id, EmptyForm(), superior.report_topics)
 
 
 @bp.post("/rounds/<round_id>/topics/finalise")
 @roles_required("committee")
 def finalise(round_id: str) -> Response:
-    round_ = topics_round(round_id)
-    return run_and_return(
-        round_,
-        EmptyForm(),
-        finalising.finalise_topics,
-        signed_in(),
-        now=utcnow(),
-        back=_latest_page(round_),
-    )
+    return _review_action(round_id, EmptyForm(), finalising.finalise_topics)

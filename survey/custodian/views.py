@@ -37,6 +37,7 @@ from survey.rounds.unseal_parts import (
     give_unseal_part,
     withdraw_unseal_part,
 )
+from survey.unseal_pages import rewrite_after_commit, unsealed_message
 
 bp = Blueprint("custodian", __name__, url_prefix="/custodian")
 
@@ -99,10 +100,6 @@ def give_part(round_id: str) -> Response:
             return redirect(url_for("custodian.unseal_part", round_id=round_id))
         if given is not None:
             db.session.commit()
-            # The storage rewrite and the report as the committee's own unseal pages had them.
-            from survey.committee.storage_views import rewrite_after_commit
-            from survey.committee.summary_views import unsealed_message
-
             if rewrite_after_commit():
                 flash(unsealed_message(given), "success")
             return redirect(url_for("committee.round_summary", round_id=round_id))

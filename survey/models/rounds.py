@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -62,6 +63,9 @@ class Round(Base):
     version: Mapped[int | None] = mapped_column(Integer)
     custodian1_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     custodian2_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The round's categories, the summary's first level, in order: ``{"name": …, "words": […]}``
+    # (survey/rounds/categories.py). Empty: themes only. Round settings, never per person.
+    categories: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     created_on: Mapped[date] = mapped_column(Date)
     opened_on: Mapped[date | None] = mapped_column(Date)

@@ -48,6 +48,8 @@ class Theme(Base):
     # A merged theme keeps its items; they are shown under the theme it was merged into, and
     # clearing this undoes the merge.
     merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("themes.id"))
+    # The name of the round's category the theme is under; None: not categorised (未归类).
+    category: Mapped[str | None] = mapped_column(String(20))
     # A theme the committee made and then undid: kept (the log points at it), never shown.
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
 

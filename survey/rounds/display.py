@@ -41,6 +41,7 @@ def event_label(kind: str) -> str:
         "opened": _("Opened: collecting"),
         "deadline_extended": _("Deadline changed"),
         "intro_changed": _("Text for officers changed"),
+        "categories_changed": _("Categories changed"),
         "participant_added": _("Late participant added"),
         "invitation_reissued": _("Invitation reissued"),
         "codes_handed_out": _("Invitation codes handed out"),
@@ -91,12 +92,13 @@ def summary_action_label(action: str) -> str:
         "split_theme": _("Theme split"),
         "regroup": _("Waiting items placed"),
         "edit_text": _("Item text edited"),
+        "set_theme_category": _("Theme category changed"),
     }.get(action, action)
 
 
 def change_text(change: dict[str, Any]) -> str:
     """One recorded field change of a summary edit, in words (the change log's fallback)."""
-    from survey.summary.labels import status_label
+    from survey.summary.labels import category_label, status_label
 
     field = str(change.get("field", ""))
     before, after = change.get("before"), change.get("after")
@@ -105,6 +107,12 @@ def change_text(change: dict[str, Any]) -> str:
             "status: %(before)s → %(after)s",
             before=status_label(str(before)),
             after=status_label(str(after)),
+        )
+    if field == "category":
+        return _(
+            "category: %(before)s → %(after)s",
+            before=category_label(before),
+            after=category_label(after),
         )
     if field == "label":
         return _("heading: %(before)s → %(after)s", before=before or "—", after=after or "—")
@@ -188,6 +196,12 @@ def _storage_rewritten(detail: dict[str, Any]) -> str:
     )
 
 
+def _category_names(lines: Any) -> str:
+    """The names of logged category lines (``名称：词 词``), or 「none」."""
+    names = [str(line).partition("：")[0] for line in str(lines or "").splitlines() if line]
+    return "、".join(names) or _("none")
+
+
 def _item_added(detail: dict[str, Any]) -> str:
     return _(
         "%(n)s items from a %(channel)s, section 「%(section)s」",
@@ -215,6 +229,11 @@ _DETAILS: dict[str, Callable[[dict[str, Any]], str]] = {
         after=_iso_local(d.get("deadline")),
     ),
     "intro_changed": lambda d: _("the text before: %(text)s", text=d.get("previous") or "—"),
+    "categories_changed": lambda d: _(
+        "before: %(before)s; now: %(after)s",
+        before=_category_names(d.get("previous")),
+        after=_category_names(d.get("current")),
+    ),
     "summary_edited": lambda d: summary_action_label(str(d.get("action", ""))),
     "custodian_account_changed": lambda d: account_change_text(d),
     "unseal_part_given": lambda d: _("custodian %(n)s", n=d.get("custodian", "")),

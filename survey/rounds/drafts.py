@@ -14,6 +14,7 @@ from survey.auth.custody import different_people_problem
 from survey.models import Branch, Invitation, Member, Round, Section, User
 from survey.models.roster import POSTS
 from survey.models.rounds import DEFAULT_MIN_ANSWERS, LOWEST_MIN_ANSWERS
+from survey.rounds import categories as round_categories
 from survey.rounds.clock import local_today
 from survey.rounds.errors import InvalidRoundSettings, WrongState
 from survey.rounds.labels import OTHER_SECTION_TITLE, TEAM_SECTION_TITLE, member_section_title
@@ -100,7 +101,8 @@ def create_round(
 
 
 def copy_round(session: Session, source: Round, creator: User, *, now: datetime) -> Round:
-    """A new draft with last round's settings and form; participants follow today's roster.
+    """A new draft with last round's settings, categories and form; participants follow
+    today's roster.
 
     Sections the secretary wrote or renamed are kept in their order; the sections about each
     committee member are made again from today's committee, where the first of them stood.
@@ -112,6 +114,7 @@ def copy_round(session: Session, source: Round, creator: User, *, now: datetime)
         custodian2=source.custodian2 if source.custodian2_id != creator.id else None,
     )
     round_ = create_round(session, source.branch, creator, settings, now=now)
+    round_.categories = list(source.categories or [])
     today = [s for s in round_.sections if s.kind == "member"]
     sections: list[Section] = []
     for section in source.sections:
@@ -224,12 +227,18 @@ class DraftEdit:
     order: list[str]
     new_title: str = ""
     move: tuple[str, int] | None = None
+    # None leaves the round's categories as they are.
+    categories: round_categories.CategoryChoice | None = None
 
 
 def save_draft(session: Session, round_: Round, edit: DraftEdit) -> Round:
-    """Settings, participants and sections together, or nothing when any of them is refused."""
+    """Settings, participants, sections and categories together, or nothing when any of them
+    is refused."""
     require_draft(round_)
     check_settings(edit.settings, round_.branch, round_.custodian1)
+    if edit.categories is not None:
+        picked = round_categories.draft_categories(round_, edit.categories)
+        round_.categories = round_categories.stored(picked)
     chosen = set(edit.member_ids)
     members = session.scalars(
         select(Member).where(Member.public_id.in_(chosen), Member.branch_id == round_.branch_id)

@@ -16,6 +16,7 @@ EVENT_KINDS = (
     "opened",
     "deadline_extended",
     "intro_changed",
+    "categories_changed",
     "participant_added",
     "invitation_reissued",
     "codes_handed_out",

@@ -21,7 +21,7 @@ from survey.rounds.clock import local_today, utcnow
 from survey.rounds.errors import InvalidRoundSettings, NotAllowed, WrongState
 from survey.rounds.invitations import committee_post_now, issue_codes
 from survey.rounds.log import log_event
-from survey.rounds.requirements import required_answers
+from survey.rounds.requirements import load_participants, required_answers
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,7 @@ def _start_collecting(session: Session, round_: Round, user: User, *, now: datet
     """Collecting starts: who holds a committee post is recorded now and never read again from
     the roster, so a later roster edit cannot lower the number needed to unseal."""
     if round_.kind != "consultation":  # a consultation keeps what its round recorded
+        load_participants(round_, posts=True)
         for invitation in round_.invitations:
             invitation.on_committee = committee_post_now(invitation.member)
     round_.state = "collecting"

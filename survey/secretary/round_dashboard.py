@@ -24,21 +24,28 @@ from survey.round_pages import (
     refused,
     signed_in,
 )
-from survey.rounds import drafts, invitations, lifecycle
+from survey.rounds import categories, drafts, invitations, lifecycle
 from survey.rounds.clock import to_local, utcnow
-from survey.rounds.requirements import current_invitations, required_answers
+from survey.rounds.requirements import (
+    current_invitations,
+    load_participants,
+    required_answers,
+)
 from survey.secretary.blueprint import bp
 from survey.secretary.round_forms import (
     AddParticipantForm,
+    CategoriesForm,
     ExtendForm,
     IntroForm,
     ReissueForm,
     ShowCodesForm,
+    fill_categories,
 )
 
 
 def dashboard_page(round_: Round) -> str:
     """Everything about an opened round that the secretary may see in its current state."""
+    load_participants(round_)
     current = sorted(current_invitations(round_), key=lambda i: (name_key(i.member.name), i.id))
     show = request.args.get("show", "all")
     listed = [i for i in current if show != "unused" or not i.used]
@@ -66,8 +73,19 @@ def dashboard_page(round_: Round) -> str:
         add_form=add_form,
         extend_form=extend_form,
         intro_form=IntroForm(intro=round_.intro),
+        categories_form=_categories_form(round_),
+        category_names=categories.category_names(round_),
         form=EmptyForm(),
     )
+
+
+def _categories_form(round_: Round) -> CategoriesForm | None:
+    """The categories as stored, while they can still change (until unseal)."""
+    if round_.kind != "answers" or round_.state not in categories.EDITABLE_STATES:
+        return None
+    form = CategoriesForm()
+    fill_categories(form, round_)
+    return form
 
 
 def _late_candidates(round_: Round) -> list[tuple[str, str]]:
@@ -185,6 +203,30 @@ def edit_intro(round_id: str) -> Response:
         db.session.commit()
         flash(_("The text for officers was changed; the change is in the round log."), "success")
     return _back(round_id, "#intro")
+
+
+@bp.post("/rounds/<round_id>/categories")
+@roles_required("secretary")
+def edit_categories(round_id: str) -> Response:
+    round_ = branch_round(round_id)
+    form = CategoriesForm()
+    choice = form.category_choice()
+    if not form.validate_on_submit() or choice is None:
+        raise InvalidInput(
+            _("Choose a set of categories; your own lines have at most 4000 characters.")
+        )
+    saved = not refused(
+        categories.set_categories,
+        db.session,
+        round_,
+        choice,
+        actor=signed_in(),
+        now=utcnow(),
+    )
+    if saved:
+        db.session.commit()
+        flash(_("The categories were saved; a change is in the round log."), "success")
+    return _back(round_id, "#categories")
 
 
 @bp.get("/rounds/<round_id>/log")

@@ -20,8 +20,58 @@ from wtforms.validators import (
     Optional,
 )
 
+from survey.analysis.presets import PRESETS
 from survey.forms import MultiCheckboxField
+from survey.models import Round
 from survey.models.rounds import DEFAULT_MIN_ANSWERS, LOWEST_MIN_ANSWERS
+from survey.rounds.categories import PRESET_LABELS, CategoryChoice, choice_of
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """None, each preset (with its categories' names), or the round's own lines."""
+    presets = [
+        (key, f"{label}（{'、'.join(c.name for c in PRESETS[key])}）" if key != "areas" else label)
+        for key, label in PRESET_LABELS.items()
+    ]
+    return [
+        ("none", str(_l("None: group by theme only"))),
+        *((key, str(label)) for key, label in presets),
+        ("custom", str(_l("Our own categories (the lines below)"))),
+    ]
+
+
+class CategoriesForm(FlaskForm):
+    """The round's categories (survey/rounds/categories.py): a preset, our own lines, or none."""
+
+    category_set = SelectField(
+        _l("Categories of the summary"),
+        # The service refuses an unknown choice; a form without this field changes nothing.
+        validate_choice=False,
+        description=_l(
+            "At unseal, the items of each section are first placed under these categories, then"
+            " grouped into themes inside each; the committee can move a theme to another"
+            " category. They are the same for everyone and can be changed until unseal."
+        ),
+    )
+    category_lines = TextAreaField(
+        _l("Our own categories"),
+        validators=[Length(max=4000)],
+        description=_l(
+            "One category per line: the name (at most 20 characters), a colon, then cue words"
+            " separated by spaces, e.g. 执法办案：执法 办案 卷宗. From 2 to 12 categories. Used"
+            " only when 「our own categories」 is chosen above."
+        ),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.category_set.choices = category_choices()
+
+    def category_choice(self) -> CategoryChoice | None:
+        """The choice sent, or None when the form did not send one."""
+        if not self.category_set.data:
+            return None
+        return CategoryChoice(self.category_set.data, self.category_lines.data or "")
 
 
 class RoundSettingsForm(FlaskForm):
@@ -59,7 +109,15 @@ class RoundSettingsForm(FlaskForm):
     )
 
 
-class DraftForm(RoundSettingsForm):
+def fill_categories(form: CategoriesForm, round_: Round) -> None:
+    """The round's categories as stored: its preset, or its own lines (a preset's lines too,
+    so that choosing 「our own」 starts from them)."""
+    stored = choice_of(round_)
+    form.category_set.data = stored.choice
+    form.category_lines.data = stored.lines
+
+
+class DraftForm(RoundSettingsForm, CategoriesForm):
     """The whole draft page: settings, participants and sections (``title-<key>`` fields, in
     the order of the ``order`` fields); one save keeps every edit."""
 

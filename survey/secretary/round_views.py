@@ -26,7 +26,12 @@ from survey.rounds.clock import utcnow
 from survey.rounds.labels import POST_LABELS_ZH
 from survey.rounds.requirements import required_answers
 from survey.secretary.blueprint import bp
-from survey.secretary.round_forms import DraftForm, RoundSettingsForm
+from survey.secretary.round_forms import (
+    CategoriesForm,
+    DraftForm,
+    RoundSettingsForm,
+    fill_categories,
+)
 
 F = TypeVar("F", bound=RoundSettingsForm)
 
@@ -48,6 +53,8 @@ def _settings_form(
     if round_ is not None and request.method == "GET":
         form.deadline.data = utc_to_local(round_.deadline)
         form.custodian2.data = round_.custodian2.public_id if round_.custodian2 else ""
+        if isinstance(form, CategoriesForm):
+            fill_categories(form, round_)
     elif round_ is None and request.method == "GET" and user.branch is not None:
         suggested = drafts.suggested_second_custodian(db.session, user.branch, user)
         form.custodian2.data = suggested.public_id if suggested else ""
@@ -175,6 +182,7 @@ def _draft_edit(form: DraftForm) -> drafts.DraftEdit:
         order=request.form.getlist("order"),
         new_title=form.new_title.data or "",
         move=(key, -1 if way == "up" else 1) if key else None,
+        categories=form.category_choice(),
     )
 
 

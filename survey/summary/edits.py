@@ -30,7 +30,7 @@ MAX_LABEL = 200
 IRREVERSIBLE = ("edit_text",)
 # Which fields an edit may change, per kind of record.
 EDITABLE = {
-    "theme": ("label", "merged_into_id", "removed"),
+    "theme": ("label", "merged_into_id", "removed", "category"),
     "item": ("section_id", "theme_id", "status"),
 }
 
@@ -145,6 +145,42 @@ def unmerge_theme(
     change = Change("theme", theme.id, "merged_into_id", theme.merged_into_id, None)
     return record(
         session, round_, "unmerge_theme", [change], actor=actor, now=now, theme=theme.heading
+    )
+
+
+def set_theme_category(
+    session: Session,
+    round_: Round,
+    theme: Theme,
+    category: str | None,
+    *,
+    actor: User | None,
+    now: datetime,
+) -> RoundEvent:
+    """Put a theme under another of the round's categories, or under none (未归类)."""
+    from survey.rounds.categories import category_names
+
+    require_summarising(round_)
+    names = category_names(round_)
+    if not names:
+        raise InvalidInput(_("This round has no categories."))
+    if category is not None and category not in names:
+        raise InvalidInput(_("Choose one of the round's categories."))
+    if theme.merged_into_id or theme.removed:
+        raise InvalidInput(_("Change the category of the theme this one is merged into."))
+    if category == theme.category:
+        raise InvalidInput(_("The theme is already in this category."))
+    change = Change("theme", theme.id, "category", theme.category, category)
+    return record(
+        session,
+        round_,
+        "set_theme_category",
+        [change],
+        actor=actor,
+        now=now,
+        theme=theme.heading,
+        before_category=theme.category,
+        after_category=category,
     )
 
 

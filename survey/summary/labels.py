@@ -29,6 +29,16 @@ def theme_heading(theme: ThemeView) -> str:
     return theme.heading if theme.id is not None else _("Not in a theme")
 
 
+def category_label(name: object) -> str:
+    """A category's name, or 「未归类」 for the themes no category took."""
+    return str(name) if name else _("Not categorised")
+
+
+def category_theme(category: str | None, theme: ThemeView) -> str:
+    """「类别 / 主题」, the Word table's 类别（主题） cell when the round has categories."""
+    return f"{category_label(category)} / {theme_heading(theme)}"
+
+
 def day_text(day: date | None) -> str:
     return day.isoformat() if day else "—"
 

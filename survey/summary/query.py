@@ -2,8 +2,10 @@
 
 Views, exports and the command line all read the summary through :func:`build_summary`, so they
 show the same thing in the same order: sections in form order, themes by size then heading,
-items by content. Nothing is ordered by arrival, and nothing is broken down by who wrote what or
-by participant category: items carry no person.
+items by content. When the round has categories, each section's themes come category by
+category (in the round's order, 未归类 last) and ``SectionView.categories`` holds that level.
+Nothing is ordered by arrival, and nothing is broken down by who wrote what or by participant
+category: items carry no person.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from survey.analysis import normalise
 from survey.models import OpinionItem, Round, Section, Theme
+from survey.rounds.categories import category_names
 from survey.rounds.clock import configured_timezone, local_date
 from survey.rounds.invitations import reissue_count, shown_again_count, used_count
 from survey.rounds.labels import POST_LABELS_ZH
@@ -45,10 +48,24 @@ class ThemeView:
     representative: str | None
     items: tuple[ItemView, ...]
     merged: tuple[tuple[str, str], ...] = ()
+    # The round category the theme is under; None: not categorised (or no categories).
+    category: str | None = None
 
     @property
     def count(self) -> int:
         return len(self.items)
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    """One of the round's categories in a section; ``name`` None: the themes no category took."""
+
+    name: str | None
+    themes: tuple[ThemeView, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(theme.count for theme in self.themes)
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,8 @@ class SectionView:
     inactive: tuple[ItemView, ...] = ()
     # For a section about one committee member: their posts and name (「书记张明」).
     member: str = ""
+    # The themes by round category (empty when the round has none), the same themes in order.
+    categories: tuple[CategoryView, ...] = ()
 
     @property
     def count(self) -> int:
@@ -100,6 +119,8 @@ class Summary:
     facts: RoundFacts
     sections: tuple[SectionView, ...]
     query: str = ""
+    # The round's categories, in order (empty: the summary has no category level).
+    category_names: tuple[str, ...] = ()
 
     @property
     def themes(self) -> list[ThemeView]:
@@ -139,24 +160,40 @@ def build_summary(session: Session, round_: Round, query: str = "") -> Summary:
     items = list(session.scalars(select(OpinionItem).where(OpinionItem.round_id == round_.id)))
     themes = {t.id: t for t in session.scalars(select(Theme).where(Theme.round_id == round_.id))}
     needle = normalise(query).strip().casefold() if query.strip() else ""
+    names = category_names(round_)
     sections = []
     for section in round_.sections:
         in_section = [item for item in items if item.section_id == section.id]
         shown = [item for item in in_section if not needle or needle in item.text.casefold()]
         if needle and not shown:
             continue
+        categories = _by_category(_theme_views(themes, section.id, shown), names)
         sections.append(
             SectionView(
                 id=section.id,
                 key=section.key,
                 kind=section.kind,
                 title=section.title,
-                themes=_theme_views(themes, section.id, shown),
+                themes=tuple(theme for group in categories for theme in group.themes),
                 inactive=tuple(_view(i) for i in _ordered(shown) if i.status != "active"),
                 member=_member(section),
+                categories=categories if names else (),
             )
         )
-    return Summary(round_.public_id, round_facts(round_, items), tuple(sections), needle)
+    facts = round_facts(round_, items)
+    return Summary(round_.public_id, facts, tuple(sections), needle, names)
+
+
+def _by_category(views: tuple[ThemeView, ...], names: tuple[str, ...]) -> tuple[CategoryView, ...]:
+    """The themes by category, in the round's order, the themes of no category last (the
+    items outside any theme last of all); without categories, one group of every theme."""
+    groups: dict[str | None, list[ThemeView]] = {}
+    for view in views:
+        groups.setdefault(view.category if view.category in names else None, []).append(view)
+    ordered = [CategoryView(name, tuple(groups[name])) for name in names if name in groups]
+    if None in groups:
+        ordered.append(CategoryView(None, tuple(groups[None])))
+    return tuple(ordered)
 
 
 def _member(section: Section) -> str:
@@ -216,6 +253,7 @@ def _theme_view(
         representative,
         ordered,
         merged,
+        theme.category,
     )
 
 

@@ -3,7 +3,9 @@
 Only items outside any theme that no edit has touched are placed: an item the committee moved
 out of a theme stays where it put it. Existing themes keep their headings, merges and items;
 new items join the theme they are most like, and those like none form new themes
-(survey/analysis/placement.py). The whole re-group is one edit of the log, undone as one.
+(survey/analysis/placement.py), placed under the round's categories first when it has some
+(survey/analysis/categories.py), as at unseal. The whole re-group is one edit of the log,
+undone as one.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey.analysis.categories import group_in_categories
 from survey.analysis.placement import place_opinions
+from survey.analysis.themes import Grouping
 from survey.errors import InvalidInput
 from survey.models import OpinionItem, Round, RoundEvent, Section, Theme, User
 from survey.models.summary import random_item_id
+from survey.rounds.categories import round_categories
 from survey.summary.edits import Change, edit_events, item_ids, record, require_summarising
 from survey.summary.query import root_theme
+from survey.summary.themes import category_name
 
 
 def touched_item_ids(session: Session, round_: Round) -> set[str]:
@@ -99,14 +105,19 @@ def _place_section(
     )
     changes: list[Change] = []
     leftover = [item for item, group in zip(new, placement.existing, strict=True) if group is None]
+    categories = round_categories(round_)
+    grouping: Grouping = placement.leftover
+    if categories and leftover:
+        grouping = group_in_categories([item.text for item in leftover], categories, seed=0)
     made: dict[int, Theme] = {}
-    for found in placement.leftover.themes:
+    for found in grouping.themes:
         theme = Theme(
             id=random_item_id(),
             round_id=round_.id,
             section_id=section.id,
             machine_label=str(found.label)[:200],
             keywords=[str(word) for word in found.keywords],
+            category=category_name(categories, found.category),
             removed=True,
         )
         session.add(theme)
@@ -116,6 +127,6 @@ def _place_section(
     for item, group in zip(new, placement.existing, strict=True):
         if group is not None:
             changes.append(Change("item", item.id, "theme_id", item.theme_id, keys[group]))
-    for item, index in zip(leftover, placement.leftover.assignments, strict=True):
+    for item, index in zip(leftover, grouping.assignments, strict=True):
         changes.append(Change("item", item.id, "theme_id", item.theme_id, made[int(index)].id))
     return changes, len(made)

@@ -96,9 +96,10 @@ def new_theme(
     actor: User | None,
     now: datetime,
     action: str = "new_theme",
-    source: str | None = None,
+    source: Theme | None = None,
 ) -> RoundEvent:
-    """A theme with the committee's heading, made of the selected items, as one edit."""
+    """A theme with the committee's heading, made of the selected items, as one edit. It is in
+    the category of the theme it was split from, or the one all the items' themes share."""
     require_summarising(round_)
     if section.round_id != round_.id:
         raise NotFound(_("No such section in this round."))
@@ -114,6 +115,7 @@ def new_theme(
         label=label,
         machine_label="",
         keywords=[],
+        category=source.category if source is not None else _shared_category(session, items),
         removed=True,
     )
     session.add(theme)
@@ -122,7 +124,7 @@ def new_theme(
     changes += _placing(items, section, theme.id)
     detail = {"heading": label, "count": len(items), "section": section.title}
     if source is not None:
-        detail["source"] = source
+        detail["source"] = source.heading
     return record(session, round_, action, changes, actor=actor, now=now, **detail)
 
 
@@ -173,5 +175,18 @@ def split_theme(
         actor=actor,
         now=now,
         action="split_theme",
-        source=theme.heading,
+        source=theme,
     )
+
+
+def _shared_category(session: Session, items: Sequence[OpinionItem]) -> str | None:
+    """The category of the themes ``items`` show under, when they all share one."""
+    if not items:
+        return None
+    round_id = items[0].round_id
+    themes = {t.id: t for t in session.scalars(select(Theme).where(Theme.round_id == round_id))}
+    found = set()
+    for item in items:
+        root = root_theme(themes, item.theme_id)
+        found.add(root.category if root is not None else None)
+    return found.pop() if len(found) == 1 else None

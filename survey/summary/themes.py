@@ -1,5 +1,9 @@
 """Theme grouping of a round's items, section by section (``survey.analysis.themes``).
 
+When the round names categories (survey/rounds/categories.py), each section's items are placed
+under them first and grouped into themes inside each (``survey.analysis.categories``); each
+theme keeps the name of its category (None: not categorised).
+
 The texts are handed to the grouping sorted by content, so the result depends on what was
 written, never on the order in which anything arrived or was stored.
 """
@@ -12,9 +16,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.analysis.themes import group_opinions
+from survey.analysis.categories import group_in_categories
+from survey.analysis.presets import Category
 from survey.models import OpinionItem, Round, Section, Theme
 from survey.models.summary import random_item_id
+from survey.rounds.categories import round_categories
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +52,9 @@ def group_section(
     ordered = sorted(items, key=lambda item: (item.text, item.id))
     if not ordered:
         return 0
+    categories = round_categories(round_)
     try:
-        grouping = group_opinions([item.text for item in ordered], seed=0)
+        grouping = group_in_categories([item.text for item in ordered], categories, seed=0)
     except Exception:
         log.exception("theme grouping failed; %d items stay outside themes", len(ordered))
         return 0
@@ -59,6 +66,7 @@ def group_section(
             section_id=section.id,
             machine_label=str(found.label)[:200],
             keywords=[str(word) for word in found.keywords],
+            category=category_name(categories, found.category),
         )
         themes[int(found.index)] = theme
         session.add(theme)
@@ -71,6 +79,13 @@ def group_section(
             ordered, themes[int(found.index)], found.representative
         )
     return len(themes)
+
+
+def category_name(categories: Sequence[Category], index: object) -> str | None:
+    """The name of the category at ``index`` (the grouping's ``Theme.category``), or None."""
+    if isinstance(index, int) and 0 <= index < len(categories):
+        return categories[index].name
+    return None
 
 
 def _representative_id(

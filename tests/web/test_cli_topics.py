@@ -11,31 +11,16 @@ from typing import Any
 
 import docx
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
 
 from survey.crypto.responses import Response, seal_responses
-from survey.models import Branch, Member, Round, User
+from survey.models import Round
 from survey.rounds.wire import b64u_decode
 from tests.rounds_support import OfficerClient
-from tests.unseal_support import NO_REWRITE, build_unsealed
+from tests.unseal_support import NO_REWRITE
 
 pytestmark = NO_REWRITE
 PART = re.compile(r"^[12][0-9A-Z]{3}(-[0-9A-Z]{4}){3}$")
-
-
-@pytest.fixture
-def answered(
-    app: Flask,
-    session: Session,
-    client: FlaskClient,
-    branch: Branch,
-    secretary: User,
-    committee_user: User,
-    members: list[Member],
-) -> Round:
-    return build_unsealed(app, session, client, branch, secretary, committee_user, members)
 
 
 def ok(runner: Any, *args: str, stdin: str | None = None) -> Any:

@@ -13,28 +13,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.models import Branch, Member, Round, Theme, TopicVersion, User
+from survey.models import Round, Theme, TopicVersion, User
 from survey.rounds.clock import utcnow
 from survey.topics import drafting
 from tests.factories import log_in
 from tests.rounds_support import OfficerClient, code_of
-from tests.topics_support import Consulting, finish, open_round_at_once
-from tests.unseal_support import build_unsealed
+from tests.topics_support import Consulting, consulting_of, finish
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-@pytest.fixture
-def answered(
-    app: Flask,
-    session: Session,
-    client: FlaskClient,
-    branch: Branch,
-    secretary: User,
-    committee_user: User,
-    members: list[Member],
-) -> Round:
-    return build_unsealed(app, session, client, branch, secretary, committee_user, members)
 
 
 def page(client: FlaskClient, url: str) -> str:
@@ -60,13 +46,7 @@ def consulting_from_web(
         .order_by(TopicVersion.number.desc())
     ).first()
     assert version is not None and version.consultation is not None
-    consultation = version.consultation
-    with app.test_request_context():
-        parts = open_round_at_once(session, consultation)
-    officer = OfficerClient(client, consultation.public_id)
-    officer.fetch_keys()
-    codes = [code_of(i) for i in consultation.invitations]
-    return Consulting(consultation, parts, officer, codes)
+    return consulting_of(app, session, client, version.consultation)
 
 
 def test_draft_publish_review_dispose_finalise(

@@ -11,28 +11,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.models import Branch, Member, OpinionItem, Round, RoundEvent, TopicVersion, User
+from survey.models import Branch, OpinionItem, Round, RoundEvent, TopicVersion, User
 from survey.rounds.clock import utcnow
 from survey.topics import drafting, finalising
 from tests.factories import log_in
 from tests.topics_support import TOPICS, finish, publish
-from tests.unseal_support import build_unsealed
 
 pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
-def answered(
-    app: Flask,
-    session: Session,
-    client: FlaskClient,
-    branch: Branch,
-    secretary: User,
-    committee_user: User,
-    members: list[Member],
-) -> Round:
+def answered(branch: Branch, unsealed: Round) -> Round:
+    """The unsealed round of a branch that reports its topics to the superior organisation."""
     branch.topics_reported = True
-    return build_unsealed(app, session, client, branch, secretary, committee_user, members)
+    return unsealed
 
 
 @pytest.fixture

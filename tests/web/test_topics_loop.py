@@ -17,26 +17,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from survey.models import Branch, Invitation, Member, Round, TopicResponse, TopicVersion, User
+from survey.models import Invitation, Round, TopicResponse, TopicVersion, User
 from survey.rounds.clock import utcnow
 from survey.topics import drafting, finalising, publishing, review
 from survey.topics.exports import write_docx, write_markdown
 from survey.topics.record import build_record, export_json
 from tests.topics_support import TOPICS, Consulting, finish, publish, responses
-from tests.unseal_support import build_unsealed
-
-
-@pytest.fixture
-def answered(
-    app: Flask,
-    session: Session,
-    client: FlaskClient,
-    branch: Branch,
-    secretary: User,
-    committee_user: User,
-    members: list[Member],
-) -> Round:
-    return build_unsealed(app, session, client, branch, secretary, committee_user, members)
 
 
 def first_version(app: Flask, session: Session, client: FlaskClient, round_: Round) -> Consulting:

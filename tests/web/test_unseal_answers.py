@@ -100,7 +100,7 @@ def test_a_failing_grouping_does_not_stop_the_unseal(
     def broken(*_args: Any, **_kw: Any) -> None:
         raise RuntimeError("grouping bug")
 
-    monkeypatch.setattr("survey.summary.themes.group_opinions", broken)
+    monkeypatch.setattr("survey.summary.themes.group_in_categories", broken)
     closed_with(app, session, collecting, secretary, 5)
     report = unseal(app, session, collecting.round, collecting.parts)
     assert report.themes == 0 and report.items > 0
