@@ -38,11 +38,16 @@ def move_choices(round_: Round) -> list[tuple[str, str]]:
     for section in round_.sections:
         choices.append((f"{section.id}:", f"{section.title} / {_('Not in a theme')}"))
         choices += [
-            (f"{section.id}:{t.id}", f"{section.title} / {t.heading}")
+            (f"{section.id}:{t.id}", f"{section.title} / {theme_name(t)}")
             for t in themes
             if t.section_id == section.id
         ]
     return choices
+
+
+def theme_name(theme: Theme) -> str:
+    """「类别 / 主题」 for a theme under a round category (headings repeat across categories)."""
+    return f"{theme.category} / {theme.heading}" if theme.category else theme.heading
 
 
 def parse_target(round_: Round, value: str) -> tuple[Section, Theme | None]:

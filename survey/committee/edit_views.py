@@ -23,7 +23,7 @@ from survey.forms import EmptyForm
 from survey.models import OpinionItem, Round, RoundEvent
 from survey.rounds.storage import StorageNotRewritten, rewrite_storage
 from survey.summary import edits
-from survey.summary.labels import channel_label, status_label
+from survey.summary.labels import category_label, channel_label, status_label
 from survey.summary.redaction import edit_item_text
 
 
@@ -111,6 +111,7 @@ def changes(round_id: str) -> str:
         texts=_item_texts(round_, events),
         undone=edits.undone_ids(db.session, round_),
         irreversible=edits.IRREVERSIBLE,
+        category_label=category_label,
         button=EmptyForm(),
     )
 

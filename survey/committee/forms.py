@@ -30,6 +30,11 @@ class MergeThemeForm(FlaskForm):
     target = SelectField(_l("Merge into"), coerce=str, validators=[DataRequired()])
 
 
+class ThemeCategoryForm(FlaskForm):
+    # A name of the round's categories, or empty for none (未归类); the service checks it.
+    category = SelectField(_l("Summary category"), coerce=str, validate_choice=False)
+
+
 class MoveItemForm(FlaskForm):
     # ``<section id>:<theme id>`` or ``<section id>:`` for "no theme"; choices set by the view.
     target = SelectField(_l("Move to"), coerce=str, validators=[DataRequired()])

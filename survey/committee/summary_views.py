@@ -21,13 +21,20 @@ from survey.rounds.errors import WrongState
 from survey.rounds.requirements import required_answers
 from survey.rounds.unseal import below_minimum_message
 from survey.summary.chart import BarChart, bar_chart
-from survey.summary.labels import channel_label, fact_rows, status_label, theme_heading
+from survey.summary.labels import (
+    category_label,
+    channel_label,
+    fact_rows,
+    status_label,
+    theme_heading,
+)
 from survey.summary.query import Summary, build_summary, round_facts
 from survey.summary.regroup import unplaced_items
 
 UNSEALED_STATES = ("summarising", "consulting", "final")
 # Functions the summary templates call.
 LABELS = {
+    "category_label": category_label,
     "channel_label": channel_label,
     "status_label": status_label,
     "theme_heading": theme_heading,

@@ -1,4 +1,5 @@
-"""The theme page: rename, merge into another theme, separate again, split off a new theme."""
+"""The theme page: rename, merge into another theme, separate again, split off a new theme,
+put it under another of the round's categories."""
 
 from __future__ import annotations
 
@@ -12,14 +13,21 @@ from werkzeug.wrappers import Response
 
 from survey.auth.decorators import roles_required
 from survey.committee.blueprint import bp
-from survey.committee.edit_support import done, root_themes
-from survey.committee.forms import MergeThemeForm, RenameThemeForm, SplitThemeForm
+from survey.committee.edit_support import done, root_themes, theme_name
+from survey.committee.forms import (
+    MergeThemeForm,
+    RenameThemeForm,
+    SplitThemeForm,
+    ThemeCategoryForm,
+)
 from survey.committee.summary_views import unsealed_round
 from survey.errors import InvalidInput
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import Round, RoundEvent, Theme
+from survey.rounds.categories import category_names
 from survey.summary import edits
+from survey.summary.labels import category_label
 from survey.summary.theme_edits import selected_items, split_theme, theme_items
 
 
@@ -30,7 +38,7 @@ def theme(round_id: str, theme_id: str) -> str:
     found = edits.find_theme(db.session, round_, theme_id)
     merge = MergeThemeForm()
     merge.target.choices = [
-        (t.id, t.heading)
+        (t.id, theme_name(t))
         for t in root_themes(round_)
         if t.section_id == found.section_id and t.id != found.id
     ]
@@ -44,8 +52,29 @@ def theme(round_id: str, theme_id: str) -> str:
         rename=RenameThemeForm(label=found.label or found.machine_label),
         merge=merge,
         split=SplitThemeForm(),
+        category=_category_form(round_, found),
+        category_label=category_label,
         button=EmptyForm(),
     )
+
+
+def _category_form(round_: Round, theme: Theme) -> ThemeCategoryForm | None:
+    """The round's categories and none (未归类), the theme's own chosen; None without any."""
+    names = category_names(round_)
+    if not names:
+        return None
+    form = ThemeCategoryForm(category=theme.category or "")
+    form.category.choices = [*((n, n) for n in names), ("", category_label(None))]
+    return form
+
+
+@bp.post("/rounds/<round_id>/themes/<theme_id>/category")
+@roles_required("committee")
+def theme_category(round_id: str, theme_id: str) -> Response:
+    round_ = unsealed_round(round_id)
+    found = edits.find_theme(db.session, round_, theme_id)
+    form = ThemeCategoryForm()
+    return done(round_, form, edits.set_theme_category, found, form.category.data or None)
 
 
 @bp.post("/rounds/<round_id>/themes/<theme_id>/rename")

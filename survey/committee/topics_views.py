@@ -113,9 +113,15 @@ def _spec(form: TopicForm) -> drafting.TopicSpec:
     )
 
 
-def topic_form(round_: Round, **data: object) -> TopicForm:
+def topic_form(round_: Round, key: str = "", **data: object) -> TopicForm:
+    """The topic form; ``key`` gives its fields ids of their own (one edit form per topic on
+    the page, next to the new-topic form), the names stay what the views read."""
     form = TopicForm(data=data or None)
     form.owner.choices = owner_choices(round_)
+    if key:
+        for field in form:
+            field.id = f"{key}-{field.id}"
+            field.label.field_id = field.id
     return form
 
 
@@ -132,6 +138,7 @@ def topics(round_id: str) -> str:
     edit_forms = {
         t.key: topic_form(
             round_,
+            f"topic-{t.key}",
             title=t.title,
             problem=t.problem,
             outcome=t.outcome,

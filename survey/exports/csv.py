@@ -1,4 +1,5 @@
-"""CSV export: one row per item, by section, theme and content.
+"""CSV export: one row per item, by section, theme and content (with a Category column after
+the section when the round has categories).
 
 Any cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading
 apostrophe, so a spreadsheet never runs an item's text as a formula. The download adds a UTF-8
@@ -12,8 +13,14 @@ import io
 
 from flask_babel import gettext as _
 
-from survey.summary.labels import channel_label, item_cell, status_label, theme_heading
-from survey.summary.query import Summary
+from survey.summary.labels import (
+    category_label,
+    channel_label,
+    item_cell,
+    status_label,
+    theme_heading,
+)
+from survey.summary.query import ItemView, Summary
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,46 +31,32 @@ def neutralise(cell: str) -> str:
 
 
 def rows(summary: Summary) -> list[list[str]]:
-    table = [
-        [
-            _("Section"),
-            _("Theme"),
-            _("No."),
-            _("Opinion"),
-            _("Channel"),
-            _("Day"),
-            _("Status"),
-        ]
-    ]
+    categorised = bool(summary.category_names)
+    header = [_("Section"), _("Theme"), _("No."), _("Opinion"), _("Channel"), _("Day"), _("Status")]
+    if categorised:
+        header.insert(1, _("Summary category"))
+    table = [header]
     for section in summary.sections:
         number = 0
         for theme in section.themes:
             for item in theme.items:
                 number += 1
-                table.append(
-                    [
-                        section.title,
-                        theme_heading(theme),
-                        str(number),
-                        item_cell(item),
-                        channel_label(item.channel),
-                        item.day.isoformat() if item.day else "",
-                        status_label(item.status),
-                    ]
-                )
+                row = [section.title, theme_heading(theme), str(number), *_item_cells(item)]
+                if categorised:
+                    row.insert(1, category_label(theme.category))
+                table.append(row)
         for item in section.inactive:
-            table.append(
-                [
-                    section.title,
-                    "",
-                    "",
-                    item_cell(item),
-                    channel_label(item.channel),
-                    item.day.isoformat() if item.day else "",
-                    status_label(item.status),
-                ]
-            )
+            row = [section.title, "", "", *_item_cells(item)]
+            if categorised:
+                row.insert(1, "")
+            table.append(row)
     return table
+
+
+def _item_cells(item: ItemView) -> list[str]:
+    """Opinion, channel, day and status of one item."""
+    day = item.day.isoformat() if item.day else ""
+    return [item_cell(item), channel_label(item.channel), day, status_label(item.status)]
 
 
 def write_csv(summary: Summary) -> str:

@@ -1,9 +1,10 @@
 """Word export: the 征求意见汇总表, a table in 公文 style (survey/exports/docx_style.py).
 
 Title, 制表单位 and 制表日期; how many opinions came from which channel; per section a table
-序号 | 意见建议 | 涉及对象 | 类别（主题）| 来源渠道, one row per item, followed by its counts per
-theme and channel; then, in a short appendix, the technical facts of the round (k, unreadable
-answers, reissues …) and the fonts the document asks for. Page numbers are a PAGE field.
+序号 | 意见建议 | 涉及对象 | 类别（主题）| 来源渠道, one row per item (类别（主题） reads
+「类别 / 主题」 when the round has categories), followed by its counts per theme and channel;
+then, in a short appendix, the technical facts of the round (k, unreadable answers, reissues …)
+and the fonts the document asks for. Page numbers are a PAGE field.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask_babel import gettext as _
 
 from survey.exports import docx_style as style
 from survey.summary.labels import (
+    category_theme,
     channel_label,
     fact_rows,
     item_cell,
@@ -25,7 +27,7 @@ from survey.summary.labels import (
     summary_title,
     theme_heading,
 )
-from survey.summary.query import SectionView, Summary
+from survey.summary.query import SectionView, Summary, ThemeView
 
 CHANNELS = ("survey", "paper", "talk")
 ITEM_WIDTHS = (12, 70, 26, 28, 20)
@@ -41,13 +43,19 @@ def item_header() -> list[str]:
     ]
 
 
+def category_cell(section: SectionView, theme: ThemeView) -> str:
+    """The 类别（主题） cell: 「类别 / 主题」 when the round has categories, else the theme."""
+    return category_theme(theme.category, theme) if section.categories else theme_heading(theme)
+
+
 def item_rows(section: SectionView) -> list[list[str]]:
-    """One row per active item, numbered within the section, by theme then content."""
+    """One row per active item, numbered within the section, by (category,) theme, content."""
     subject = section_subject(section)
     rows: list[list[str]] = []
     for theme in section.themes:
         for item in theme.items:
-            cells = [item_cell(item), subject, theme_heading(theme), channel_label(item.channel)]
+            category = category_cell(section, theme)
+            cells = [item_cell(item), subject, category, channel_label(item.channel)]
             rows.append([str(len(rows) + 1), *cells])
     return rows
 
@@ -61,7 +69,8 @@ def count_rows(section: SectionView) -> list[list[str]]:
         for item in theme.items:
             counts[item.channel] = counts.get(item.channel, 0) + 1
             totals[item.channel] = totals.get(item.channel, 0) + 1
-        rows.append([theme_heading(theme), *(str(counts[c]) for c in CHANNELS), str(theme.count)])
+        label = category_cell(section, theme)
+        rows.append([label, *(str(counts[c]) for c in CHANNELS), str(theme.count)])
     rows.append([_("Total"), *(str(totals[c]) for c in CHANNELS), str(section.count)])
     return rows
 

@@ -114,7 +114,7 @@ class Section(Base):
     __table_args__ = (UniqueConstraint("round_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))  # UNIQUE (round_id, key) serves
     # The id used in the wire protocol and the sealed plaintext.
     key: Mapped[str] = mapped_column(String(32), default=lambda: random_id(8))
     position: Mapped[int] = mapped_column(Integer, default=0)

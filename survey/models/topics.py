@@ -39,7 +39,7 @@ class TopicVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=random_id)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))  # UNIQUE (round_id, number)
     number: Mapped[int] = mapped_column(Integer)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     consultation_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), unique=True)
@@ -66,7 +66,7 @@ class Topic(Base):
     __table_args__ = (UniqueConstraint("version_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("topic_versions.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("topic_versions.id"))  # UNIQUE (…, key)
     # The topic's id on the wire and in exports; kept when carried over to the next version.
     key: Mapped[str] = mapped_column(String(TOPIC_KEY_LENGTH), default=random_topic_key)
     position: Mapped[int] = mapped_column(Integer, default=0)

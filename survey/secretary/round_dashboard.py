@@ -55,6 +55,7 @@ def dashboard_page(round_: Round) -> str:
     return render_template(
         "secretary/round_dashboard.html",
         round=round_,
+        sheet_number=_sheet_number(round_),
         invitations=listed,
         show=show,
         used=invitations.used_count(round_),
@@ -77,6 +78,18 @@ def dashboard_page(round_: Round) -> str:
         category_names=categories.category_names(round_),
         form=EmptyForm(),
     )
+
+
+def _sheet_number(round_: Round) -> int | None:
+    """The signed-in user's custodian number while their opening sheet is worth printing:
+    from part 1 on (the fingerprint appears once the round is open) until the answers are
+    unsealed."""
+    user = signed_in()
+    number = {round_.custodian1_id: 1, round_.custodian2_id: 2}.get(user.id)
+    started = round_.state in ("collecting", "closed") or (
+        round_.state == "opening" and round_.part1_confirmed
+    )
+    return number if started else None
 
 
 def _categories_form(round_: Round) -> CategoriesForm | None:

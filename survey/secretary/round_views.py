@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -22,9 +22,9 @@ from survey.round_pages import (
     utc_to_local,
 )
 from survey.rounds import drafts
-from survey.rounds.clock import utcnow
+from survey.rounds.clock import to_local, utcnow
 from survey.rounds.labels import POST_LABELS_ZH
-from survey.rounds.requirements import required_answers
+from survey.rounds.requirements import current_invitations, required_answers
 from survey.secretary.blueprint import bp
 from survey.secretary.round_forms import (
     CategoriesForm,
@@ -117,6 +117,8 @@ def copy_round(round_id: str) -> Response:
 @roles_required("secretary")
 def round(round_id: str) -> str:
     round_ = branch_round(round_id)
+    if round_.state == "draft" and round_.kind == "consultation":
+        return _consultation_draft_page(round_)
     if round_.state == "draft":
         return _draft_page(round_, _settings_form(signed_in(), round_, DraftForm))
     from survey.secretary.round_dashboard import dashboard_page
@@ -143,6 +145,21 @@ def _draft_page(round_: Round, form: DraftForm, *, posted: bool = False) -> str:
         chosen=len(form.members.data or []),
         open_form=EmptyForm(),
         required=required_answers(round_),
+    )
+
+
+def _consultation_draft_page(round_: Round) -> str:
+    """A consultation before it opens: its facts and the card that opens it, no draft form
+    (its participants, custodians and minimum come from its round)."""
+    return render_template(
+        "secretary/consultation_draft.html",
+        round=round_,
+        participants=len(current_invitations(round_)),
+        required=required_answers(round_),
+        deadline_local=to_local(round_.deadline, current_app.config["TIMEZONE"])
+        if round_.deadline
+        else None,
+        open_form=EmptyForm(),
     )
 
 

@@ -169,6 +169,7 @@ BUTTONS: tuple[tuple[str, str], ...] = (
 PAGES: tuple[tuple[str, str], ...] = (
     ("anonymous", "/a/{id}"),
     ("anonymous", "/r/{id}/board"),
+    ("anonymous", "/r/{id}"),
     ("secretary", "/secretary/rounds/{id}"),
     ("secretary", "/secretary/rounds/{id}/log"),
     ("secretary", "/secretary/rounds/{id}/channel-items"),
@@ -212,6 +213,16 @@ QUERIES: tuple[tuple[str, str, str, int], ...] = (
     ("roster-export-nul", "secretary", "/secretary/roster/export.csv?x=%00", 400),
     ("invite-page-nul", "anonymous", "/i?r=%00", 400),
     ("board-huge", "anonymous", "/r/{unsealed}/board?" + "x=1&" * 1200, 414),
+    ("board-page-nul", "anonymous", "/r/{unsealed}?lang=%00", 400),
+    ("board-page-huge", "anonymous", "/r/{unsealed}?" + "x=1&" * 1200, 414),
+    ("how-lang-nul", "anonymous", "/how?lang=%00", 400),
+    ("how-lang-not-utf8", "anonymous", "/how?lang=%FF", 400),
+    ("how-nul-name", "anonymous", "/how?%00=1", 400),
+    ("how-huge", "anonymous", "/how?" + "x=1&" * 1200, 414),
+    ("parts-lang-nul", "anonymous", "/consultation-parts?lang=%00", 400),
+    ("parts-lang-not-utf8", "anonymous", "/consultation-parts?lang=%FF", 400),
+    ("parts-nul-name", "anonymous", "/consultation-parts?%00=1", 400),
+    ("parts-huge", "anonymous", "/consultation-parts?" + "x=1&" * 1200, 414),
 )
 
 # Static files: nothing outside the static folder, nothing with a NUL.
@@ -282,6 +293,9 @@ def query_attacks() -> Iterator[Hostile]:
                   "/committee/rounds/{unsealed}/export.c%00sv", 404)
     yield Hostile("undo:not-a-number", "secretary", "POST",
                   "/committee/rounds/{unsealed}/changes/1%00/undo", 404)
+    for path in ("/how", "/consultation-parts", "/r/{unsealed}"):
+        yield Hostile(f"post-to-page:{path}", "anonymous", "POST", path, 405,
+                      form=(("x", "1"),))
     yield Hostile("path:nul-anywhere", "anonymous", "GET", "/%00", 404)
     yield Hostile("path:not-utf8-anywhere", "anonymous", "GET", "/%C3%28", 404)
 

@@ -300,3 +300,26 @@ def test_changes_outside_custody_are_not_logged_on_rounds(
     assert session.scalars(select(RoundEvent).where(
         RoundEvent.kind == "custodian_account_changed"
     )).all() == []
+
+
+def test_the_dashboard_links_custodian_1_to_their_opening_sheet(
+    client: FlaskClient,
+    guarded: Round,
+    secretary: User,
+    make_user: Callable[..., User],
+) -> None:
+    """The opening sheet gets its fingerprint only once the round is open: the secretary who
+    guards part 1 finds it on the round's dashboard, another secretary does not."""
+    sheet = f"/custodian/rounds/{guarded.public_id}/opening-sheet"
+    log_in(client, secretary.username)
+    dashboard = client.get(f"/secretary/rounds/{guarded.public_id}").get_data(as_text=True)
+    assert f'href="{sheet}"' in dashboard
+    printed = client.get(sheet)
+    assert printed.status_code == 200 and guarded.fingerprint
+    assert guarded.fingerprint[:4] in printed.get_data(as_text=True)
+    client.post("/auth/logout")
+    other = make_user("zuzhi", roles=("secretary",))
+    log_in(client, other.username)
+    dashboard = client.get(f"/secretary/rounds/{guarded.public_id}").get_data(as_text=True)
+    assert "opening-sheet" not in dashboard
+    assert client.get(sheet).status_code == 403

@@ -67,9 +67,7 @@ def test_a_preset_is_stored_with_its_cue_words(
 def test_our_own_lines_are_stored_in_order(
     as_secretary: FlaskClient, committee_user: User, session: Session, draft: Round
 ) -> None:
-    response = save(
-        as_secretary, draft, committee_user, category_set="custom", category_lines=OWN
-    )
+    response = save(as_secretary, draft, committee_user, category_set="custom", category_lines=OWN)
     assert response.status_code == 302
     round_ = stored(session, draft.public_id)
     assert round_.categories == [
@@ -190,13 +188,14 @@ def test_categories_cannot_change_after_unseal_nor_on_a_consultation(
         with pytest.raises(Conflict, match="only until the answers are unsealed"):
             categories.set_categories(session, unsealed, choice, actor=secretary, now=utcnow())
         consultation = Round(
-            branch=unsealed.branch, title="议题征求意见", kind="consultation", state="draft",
+            branch=unsealed.branch,
+            title="议题征求意见",
+            kind="consultation",
+            state="draft",
             created_on=unsealed.created_on,
         )
         with pytest.raises(Conflict, match="A consultation has no categories"):
-            categories.set_categories(
-                session, consultation, choice, actor=secretary, now=utcnow()
-            )
+            categories.set_categories(session, consultation, choice, actor=secretary, now=utcnow())
     assert unsealed.categories == []
 
 

@@ -4,20 +4,27 @@ exports show 类别 / 主题."""
 
 from __future__ import annotations
 
+import csv
+import html
+import io
+import json
 from collections.abc import Callable
+from datetime import date
 
 import pytest
+from docx import Document
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.analysis.categories import place_in_categories
-from survey.models import Branch, Member, OpinionItem, Round, Theme, User
+from survey.models import Branch, Member, OpinionItem, Round, RoundEvent, Theme, User
 from survey.rounds import categories
 from survey.rounds.clock import utcnow
 from survey.summary.query import build_summary
 from tests.factories import log_in
+from tests.summary_support import last_edit, undo, url
 from tests.unseal_support import (
     NO_REWRITE,
     close,
@@ -25,6 +32,7 @@ from tests.unseal_support import (
     start_round,
     unseal,
 )
+from tests.web.test_html_ids import ids_of, repeated
 
 pytestmark = NO_REWRITE
 
@@ -129,3 +137,216 @@ def test_without_categories_the_summary_has_no_category_level(
     assert summary.category_names == ()
     assert all(section.categories == () for section in summary.sections)
     assert {t.category for t in themes_of(session, unsealed).values()} == {None}
+
+
+def team_groups(session: Session, round_: Round) -> dict[str | None, list[str]]:
+    session.expire_all()
+    team = build_summary(session, round_).sections[0]
+    return {group.name: [str(t.id) for t in group.themes] for group in team.categories}
+
+
+def test_the_page_shows_a_heading_per_category_with_its_count(
+    client: FlaskClient, session: Session, categorised: Round
+) -> None:
+    page = client.get(url(categorised, "")[:-1]).data.decode()
+    assert repeated(ids_of(page)) == []
+    team = build_summary(session, categorised).sections[0]
+    positions = []
+    for group in team.categories:
+        heading = f'<h3 class="category-heading">{group.name or "Not categorised"} '
+        assert heading in page
+        assert f'{heading}<span class="count">{group.count} items</span></h3>' in page
+        positions.append(page.index(heading))
+        for theme in group.themes:
+            if theme.id:
+                assert page.index(f'id="theme-{theme.id}"') > positions[-1]
+    assert positions == sorted(positions)
+    # Each theme offers the round's categories (and none) in its actions.
+    assert page.count('name="category"') == sum(
+        1 for group in team.categories for theme in group.themes if theme.id
+    ) + sum(
+        1
+        for section in build_summary(session, categorised).sections[1:]
+        for theme in section.themes
+        if theme.id
+    )
+
+
+def test_the_committee_moves_a_theme_to_another_category_and_undoes_it(
+    client: FlaskClient, session: Session, categorised: Round
+) -> None:
+    before = team_groups(session, categorised)
+    theme_id = before["后勤保障"][0]
+    page = client.get(url(categorised, f"themes/{theme_id}")).data.decode()
+    assert "Category: 后勤保障" in page and 'action="/committee/rounds/' in page
+    assert repeated(ids_of(page)) == []
+    response = client.post(
+        url(categorised, f"themes/{theme_id}/category"), data={"category": "执法办案"}
+    )
+    assert response.status_code == 302
+    after = team_groups(session, categorised)
+    assert theme_id in after["执法办案"] and theme_id not in after.get("后勤保障", [])
+    edit = last_edit(session, categorised)
+    assert edit.detail["action"] == "set_theme_category"
+    assert edit.detail["changes"] == [
+        {
+            "kind": "theme",
+            "id": theme_id,
+            "field": "category",
+            "before": "后勤保障",
+            "after": "执法办案",
+        }
+    ]
+    changes = client.get(url(categorised, "changes")).data.decode()
+    assert "Theme category changed" in changes and "后勤保障 → 执法办案" in changes
+    # To none (未归类), then the undo puts it back where it was.
+    client.post(url(categorised, f"themes/{theme_id}/category"), data={"category": ""})
+    assert theme_id in team_groups(session, categorised)[None]
+    undo(client, categorised, last_edit(session, categorised))
+    assert theme_id in team_groups(session, categorised)["执法办案"]
+    first = [
+        e for e in edits_of(session, categorised) if e.detail["action"] == "set_theme_category"
+    ]
+    undo(client, categorised, first[-1])
+    assert team_groups(session, categorised) == before
+
+
+def edits_of(session: Session, round_: Round) -> list[RoundEvent]:
+    return list(
+        session.scalars(
+            select(RoundEvent)
+            .where(RoundEvent.round_id == round_.id, RoundEvent.kind == "summary_edited")
+            .order_by(RoundEvent.id.desc())
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("category", "message"),
+    [
+        ("纪律建设", "Choose one of the round's categories."),
+        ("后勤保障", "already in this category"),
+    ],
+)
+def test_a_category_the_round_lacks_or_the_same_one_is_refused(
+    client: FlaskClient, session: Session, categorised: Round, category: str, message: str
+) -> None:
+    before = team_groups(session, categorised)
+    theme_id = before["后勤保障"][0]
+    response = client.post(
+        url(categorised, f"themes/{theme_id}/category"),
+        data={"category": category},
+        follow_redirects=True,
+    )
+    assert message in html.unescape(response.data.decode())
+    assert team_groups(session, categorised) == before
+    assert edits_of(session, categorised) == []
+
+
+def test_a_split_keeps_the_category_of_its_theme(
+    client: FlaskClient, session: Session, categorised: Round
+) -> None:
+    theme_id = next(ids for name, ids in team_groups(session, categorised).items() if name)[0]
+    items = session.scalars(select(OpinionItem).where(OpinionItem.theme_id == theme_id)).all()
+    if len(items) < 2:
+        pytest.skip("the first category's largest theme has one item")
+    category = themes_of(session, categorised)[theme_id].category
+    client.post(
+        url(categorised, f"themes/{theme_id}/split"),
+        data={"item": [items[0].id], "heading": "拆出"},
+    )
+    made = [t for t in themes_of(session, categorised).values() if t.label == "拆出"]
+    assert [t.category for t in made] == [category]
+
+
+def test_the_word_table_reads_category_then_theme(
+    client: FlaskClient, session: Session, categorised: Round
+) -> None:
+    response = client.get(url(categorised, "export.docx"))
+    document = Document(io.BytesIO(response.data))
+    items = document.tables[0]
+    assert [cell.text for cell in items.rows[0].cells][3] == "Category (theme)"
+    column = [row.cells[3].text for row in items.rows[1:]]
+    team = build_summary(session, categorised).sections[0]
+    expected = [
+        f"{group.name or 'Not categorised'} / {theme.heading or 'Not in a theme'}"
+        for group in team.categories
+        for theme in group.themes
+        for _item in theme.items
+    ]
+    assert column == expected
+    assert column[0].startswith("值班备勤 / ")
+    counts = [row.cells[0].text for row in document.tables[1].rows[1:-1]]
+    assert counts == list(dict.fromkeys(expected))
+
+
+def test_json_markdown_and_csv_carry_the_category(
+    client: FlaskClient, session: Session, categorised: Round
+) -> None:
+    summary = build_summary(session, categorised)
+    team = summary.sections[0]
+    document = json.loads(client.get(url(categorised, "export.json")).data)
+    assert document["categories"] == list(NAMES)
+    section = document["sections"][0]
+    assert [g["name"] for g in section["categories"]] == [g.name for g in team.categories]
+    assert [t["category"] for t in section["themes"]] == [t.category for t in team.themes]
+    markdown = client.get(url(categorised, "export.md")).data.decode()
+    assert f"### 值班备勤 ({team.categories[0].count})" in markdown
+    assert (
+        markdown.index("### 值班备勤")
+        < markdown.index("### 执法办案")
+        < markdown.index("### 后勤保障")
+    )
+    assert "\n#### " in markdown
+    for fmt in ("json", "md", "csv"):
+        # Round categories, never the participants' Party categories (DESIGN §3).
+        export = client.get(url(categorised, f"export.{fmt}")).data.decode("utf-8-sig")
+        for word in ("probationary", "non_member", "party_member", "预备党员", "非党员"):
+            assert word not in export
+    body = client.get(url(categorised, "export.csv")).data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:3] == ["Section", "Summary category", "Theme"]
+    expected = [
+        (t.category or "Not categorised", t.heading or "Not in a theme")
+        for t in team.themes
+        for _item in t.items
+    ]
+    assert [(row[1], row[2]) for row in rows[1:] if row[0] == team.title and row[3]] == expected
+
+
+def test_items_typed_in_after_unseal_form_new_themes_inside_the_categories(
+    client: FlaskClient, session: Session, categorised: Round
+) -> None:
+    team = categorised.sections[0]
+    texts = [
+        "办案区监控设备老化，讯问室录音录像常出故障",
+        "案件审核环节太多，办案民警来回跑",
+        "警用装备更新慢，单警装备配发不齐",
+        "心理疏导缺乏，民警压力无处倾诉",
+    ]
+    waiting = [
+        OpinionItem(
+            round_id=categorised.id,
+            section_id=team.id,
+            text=t,
+            channel="talk",
+            day=date(2026, 11, 20),
+        )
+        for t in texts
+    ]
+    session.add_all(waiting)
+    session.flush()
+    assert client.post(url(categorised, "regroup")).status_code == 302
+    event = last_edit(session, categorised)
+    new_ids = {c["id"] for c in event.detail["changes"] if c["field"] == "removed"}
+    themes = themes_of(session, categorised)
+    leftover = sorted(
+        (item for item in waiting if item.theme_id in new_ids), key=lambda i: (i.text, i.id)
+    )
+    assert new_ids and leftover
+    placed = place_in_categories(
+        [item.text for item in leftover], categories.round_categories(categorised)
+    )
+    expected = [NAMES[i] if i is not None else None for i in placed.categories]
+    assert [themes[str(item.theme_id)].category for item in leftover] == expected
+    assert any(expected)

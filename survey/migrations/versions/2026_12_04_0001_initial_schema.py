@@ -198,9 +198,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sections')),
     sa.UniqueConstraint('round_id', 'key', name=op.f('uq_sections_round_id'))
     )
-    with op.batch_alter_table('sections', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_sections_round_id'), ['round_id'], unique=False)
-
     op.create_table('spent_tokens',
     sa.Column('spent_key', sa.LargeBinary(length=32), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -210,9 +207,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('round_id', 'sealed_hash', name='uq_spent_tokens_round_sealed_hash'),
     sqlite_with_rowid=False
     )
-    with op.batch_alter_table('spent_tokens', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_spent_tokens_round_id'), ['round_id'], unique=False)
-
     op.create_table('topic_responses',
     sa.Column('id', sa.String(length=24), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
@@ -249,9 +243,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('public_id', name=op.f('uq_topic_versions_public_id')),
     sa.UniqueConstraint('round_id', 'number', name=op.f('uq_topic_versions_round_id'))
     )
-    with op.batch_alter_table('topic_versions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_topic_versions_round_id'), ['round_id'], unique=False)
-
     op.create_table('unseal_parts',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -303,9 +294,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_topics')),
     sa.UniqueConstraint('version_id', 'key', name=op.f('uq_topics_version_id'))
     )
-    with op.batch_alter_table('topics', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_topics_version_id'), ['version_id'], unique=False)
-
     op.create_table('opinion_items',
     sa.Column('id', sa.String(length=24), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -338,9 +326,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_opinion_items_round_id'))
 
     op.drop_table('opinion_items')
-    with op.batch_alter_table('topics', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_topics_version_id'))
-
     op.drop_table('topics')
     with op.batch_alter_table('themes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_themes_section_id'))
@@ -348,21 +333,12 @@ def downgrade() -> None:
 
     op.drop_table('themes')
     op.drop_table('unseal_parts')
-    with op.batch_alter_table('topic_versions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_topic_versions_round_id'))
-
     op.drop_table('topic_versions')
     with op.batch_alter_table('topic_responses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_topic_responses_consultation_id'))
 
     op.drop_table('topic_responses')
-    with op.batch_alter_table('spent_tokens', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_spent_tokens_round_id'))
-
     op.drop_table('spent_tokens')
-    with op.batch_alter_table('sections', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_sections_round_id'))
-
     op.drop_table('sections')
     with op.batch_alter_table('sealed_answers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sealed_answers_round_id'))

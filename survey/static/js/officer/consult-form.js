@@ -98,8 +98,9 @@ function loadDraft(roundId) {
 function saveDraft(roundId, form) {
   try {
     store.save(roundId, 'draft', collect(form).draft);
+    $('c-draft-error').hidden = true;
   } catch {
-    $('draft-error').hidden = false;
+    $('c-draft-error').hidden = false; // storage full or refused: say so, keep typing
   }
 }
 
