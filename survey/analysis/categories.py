@@ -21,30 +21,32 @@ items are placed under them first:
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
-from threadpoolctl import threadpool_limits
+from scipy import sparse
 
-from survey.analysis.features import build_features
 from survey.analysis.normalise import normalise
 from survey.analysis.presets import PRESETS, Category
 from survey.analysis.themes import Grouping, Theme, group_opinions
-from survey.analysis.tokens import tokenise
+from survey.analysis.tokens import char_bigrams, tokenise
+
+_HAN_OR_WORD = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9]+")
 
 __all__ = [
-    "PLACE_MIN",
-    "PRESETS",
+        "PRESETS",
     "Category",
     "CategoryPlacement",
     "group_in_categories",
     "place_in_categories",
 ]
 
-PLACE_MIN = 0.2  # cosine to a category's seeded items needed to join it without a cue
+_CUE_WEIGHT = 1.0  # the strongest cue hit of an item, next to character similarity (≤ 1)
+NEIGHBOUR_MIN = 0.05  # mean cosine to a category's items that places an item with no cue
 
 FloatArray = NDArray[np.float64]
 
@@ -80,39 +82,88 @@ def _cue_scores(texts: Sequence[str], cues: list[dict[str, float]]) -> FloatArra
     return scores
 
 
+def _char_rows(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Character 1–2-gram TF-IDF rows (sublinear tf, smooth idf), unit length.
+
+    Characters, not words: a category's name (工作作风) and an item (作风不实)
+    share characters where a segmenter cuts them into different words.
+    """
+    vocabulary: dict[str, int] = {}
+    indptr, indices, values = [0], [], []
+    for text in texts:
+        grams = Counter(_HAN_OR_WORD.findall(text))
+        grams.update(char_bigrams(text))
+        for gram, count in grams.items():
+            indices.append(vocabulary.setdefault(gram, len(vocabulary)))
+            values.append(1.0 + np.log(count))
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (np.asarray(values), np.asarray(indices, dtype=np.int64), indptr),
+        shape=(len(texts), max(len(vocabulary), 1)),
+    )
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
+    weighted = sparse.csr_matrix(matrix @ sparse.diags(idf))
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+
+
+def _mean_similarity(items: sparse.csr_matrix, members: list[list[int]]) -> FloatArray:
+    """Item × category: mean cosine to the items placed in the category."""
+    columns = []
+    for placed in members:
+        if placed:
+            total = np.asarray(items[placed].sum(axis=0)).ravel()
+            columns.append(np.asarray(items @ total).ravel() / len(placed))
+        else:
+            columns.append(np.zeros(items.shape[0]))
+    return np.stack(columns, axis=1)
+
+
 def place_in_categories(
     texts: Sequence[str], categories: Sequence[Category], *, seed: int = 0
 ) -> CategoryPlacement:
     """The category of each text (see the module's steps 1–3)."""
+    del seed  # deterministic; kept for the same signature as the grouping
     if not categories or not texts:
         return CategoryPlacement((None,) * len(texts), (False,) * len(texts))
     normalised = [normalise(text) for text in texts]
-    scores = _cue_scores(normalised, _cues(categories))
-    placed: list[int | None] = []
-    for row in scores:
-        best = float(row.max())
-        winners = np.flatnonzero(row == best)
-        placed.append(int(winners[0]) if best > 0 and len(winners) == 1 else None)
-    seeded = tuple(category is not None for category in placed)
-    if all(seeded) or not any(seeded):
-        return CategoryPlacement(tuple(placed), seeded)
-    with threadpool_limits(limits=1):
-        features = build_features(normalised, [tokenise(t) for t in normalised], seed=seed)
-    embedding = features.embedding
-    centroids = np.zeros((len(categories), embedding.shape[1]), dtype=np.float64)
-    for index in range(len(categories)):
-        members = [i for i, c in enumerate(placed) if c == index]
-        if members:
-            centre = embedding[members].sum(axis=0)
-            norm = float(np.linalg.norm(centre))
-            centroids[index] = centre / norm if norm else centre
-    similarity = embedding @ centroids.T
-    for row, category in enumerate(placed):
-        if category is None and features.has_content[row]:
-            best_index = int(np.argmax(similarity[row]))
-            if similarity[row, best_index] >= PLACE_MIN:
-                placed[row] = best_index
+    cues = _cues(categories)
+    cue_scores = _cue_scores(normalised, cues)
+    descriptions = [normalise(c.name + " " + " ".join(c.words)) for c in categories]
+    rows = _char_rows([*normalised, *descriptions])
+    items, names = rows[: len(texts)], rows[len(texts) :]
+    prior = np.asarray((items @ names.T).todense(), dtype=np.float64)
+    strength = cue_scores.max(axis=1, keepdims=True)
+    strength[strength == 0] = 1.0
+    prior = prior + _CUE_WEIGHT * cue_scores / strength
+    seeded = tuple(
+        bool(row.max() > 0) and int((row == row.max()).sum()) == 1 for row in cue_scores
+    )
+    placed = _settle(items, prior)
     return CategoryPlacement(tuple(placed), seeded)
+
+
+def _settle(items: sparse.csr_matrix, prior: FloatArray) -> list[int | None]:
+    """Each item's category: the one its words are most like; an item like none
+    of them (no shared character, or a tie) joins the category whose items it
+    is most like, when that similarity reaches :data:`NEIGHBOUR_MIN`."""
+    ranked = np.sort(np.round(prior, 9), axis=1)
+    second = ranked[:, -2] if prior.shape[1] > 1 else np.full(len(prior), -np.inf)
+    clear = (ranked[:, -1] > second) & (ranked[:, -1] > 0)
+    placed: list[int | None] = [
+        int(np.argmax(row)) if clear[i] else None for i, row in enumerate(prior)
+    ]
+    if clear.all() or not clear.any():
+        return placed
+    members = [[i for i, c in enumerate(placed) if c == index] for index in range(prior.shape[1])]
+    similarity = _mean_similarity(items, members)
+    for i in np.flatnonzero(~clear):
+        best = int(np.argmax(similarity[i]))
+        if similarity[i, best] >= NEIGHBOUR_MIN:
+            placed[i] = best
+    return placed
 
 
 def group_in_categories(

@@ -38,7 +38,7 @@ _KMEANS_STARTS = 6
 _LLOYD_ITERATIONS = 30
 _SILHOUETTE_SAMPLE = 10_000
 _MIN_THEME_SHARE = 0.01  # automatic splits never create a theme below 1 % …
-_MIN_THEME_SIZE = 3  # … or below 3 items
+_MIN_THEME_SIZE = 2  # … or below 2 items
 _MAX_AUTO_THEMES = 30
 _PEAK_SHARE = 0.9
 

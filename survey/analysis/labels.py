@@ -4,7 +4,7 @@
 five consecutive words (值班 备勤 压力 大 → 「值班备勤压力大」, 谈心谈话 制度 未
 落实 → 「谈心谈话制度未落实」) that at least two items of the theme contain,
 three to twelve characters long, without punctuation, digits, Latin letters, a
-person's name or a title of office, holding one of the theme's three best
+person's name or a title of office, holding one of the theme's two best
 keywords and used by at least a third as many items as the best keyword (so
 that it heads the theme, not a corner of it). Among such phrases the best is
 the one most used in the theme and least outside it (``used · log(1 + n /
@@ -42,7 +42,7 @@ _PHRASE_WORDS = (2, 5)  # words in a heading phrase, inclusive
 _PHRASE_CHARS = (3, 12)
 _LONG_ENOUGH = 8  # characters from which a phrase is no better for being longer
 _COVERAGE = 3  # a heading phrase is used by at least 1/3 as many items as the best word
-_TOP_WORDS = 3  # a heading phrase holds one of the theme's three best words
+_TOP_WORDS = 2  # a heading phrase holds one of the theme's two best words
 # Words a heading never starts or ends with: they lean on a neighbour outside it.
 _LOOSE_EDGE_WORDS = """
     的 地 得 了 着 过 和 与 及 或 跟 同 在 对 把 被 让 给 从 向 为 是 有 也 都 就 还 又 再 只 却

@@ -26,7 +26,7 @@ from survey.analysis.tokens import Tokens, tokenise
 
 __all__ = ["Grouping", "Theme", "group_opinions"]
 
-_AREA_WEIGHT = 1.0  # length of the area columns next to the unit-length embedding
+_AREA_WEIGHT = 0.0  # length of the area columns; off: a round names its categories instead
 _AREA_MAJORITY = 0.5  # a theme belongs to an area when at least half its items do
 
 IntArray = NDArray[np.int64]

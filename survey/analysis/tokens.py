@@ -9,7 +9,7 @@ from typing import Protocol
 
 from survey.analysis.vocabulary import DOMAIN_WORDS, STOP_WORDS
 
-__all__ = ["Tokens", "char_bigrams", "tokenise"]
+__all__ = ["Tokens", "char_bigrams", "han_characters", "tokenise"]
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -93,3 +93,8 @@ def tokenise(text: str) -> Tokens:
 def char_bigrams(text: str) -> list[str]:
     """Overlapping pairs of Chinese characters, within runs of them."""
     return [run[i : i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)]
+
+
+def han_characters(text: str) -> list[str]:
+    """The Chinese characters of ``text``, in order."""
+    return _HAN.findall(text)

@@ -63,7 +63,9 @@ def assert_consistent(grouping: Grouping, n_texts: int) -> None:
 
 def test_eval_set_grouping_is_consistent(grouped: Grouping, evaluation: tuple) -> None:
     assert_consistent(grouped, len(evaluation[0]))
-    assert 4 <= len(grouped.themes) <= 16
+    # A number a committee can read: 301 items make 16–17 themes of about 18 items since
+    # the grouping weighs characters over words (issue 11; it was 6–7 with the area pull).
+    assert 4 <= len(grouped.themes) <= 20
     sizes = [theme.size for theme in grouped.themes]
     assert sizes == sorted(sizes, reverse=True)
 

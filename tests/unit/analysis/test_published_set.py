@@ -13,7 +13,7 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 PUBLISHED = DATA / "opinions_published.jsonl"
 # Split by the engineer who collected them, before the rule existed.
 SPLIT_BY_HAND = {"A": "tune", "B": "tune", "C": "holdout", "D": "holdout"}
-FIELDS = {"text", "theme", "source", "url", "title", "kind", "split", "heading_kind"}
+FIELDS = {"text", "theme", "source", "url", "title", "kind", "split", "heading_kind", "unit"}
 
 
 def rows() -> list[dict[str, str | None]]:
@@ -60,3 +60,10 @@ def test_the_note_lists_every_source_with_its_count() -> None:
         counts[str(row["source"])] += 1
     for source, count in counts.items():
         assert f"| {source} | {count} |" in note
+
+
+def test_the_set_is_as_large_as_the_issue_asks() -> None:
+    """Issue 11 item 1: at least 400 items from at least 12 published sources."""
+    all_rows = rows()
+    assert len(all_rows) >= 400
+    assert len({row["source"] for row in all_rows}) >= 12
