@@ -26,6 +26,7 @@ from survey.summary.labels import (
     channel_label,
     fact_rows,
     status_label,
+    theme_cell,
     theme_heading,
 )
 from survey.summary.query import Summary, build_summary, round_facts
@@ -94,7 +95,7 @@ def summary_page(round_: Round, status: int = 200) -> tuple[str, int]:
     if round_.state in UNSEALED_STATES:
         summary = build_summary(db.session, round_, query)
         charts = {
-            section.id: bar_chart([(theme_heading(t), t.count) for t in section.themes])
+            section.id: bar_chart([(theme_cell(section, t), t.count) for t in section.themes])
             for section in summary.sections
         }
         facts = summary.facts

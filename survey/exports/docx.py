@@ -19,15 +19,14 @@ from flask_babel import gettext as _
 
 from survey.exports import docx_style as style
 from survey.summary.labels import (
-    category_theme,
     channel_label,
     fact_rows,
     item_cell,
     section_subject,
     summary_title,
-    theme_heading,
+    theme_cell,
 )
-from survey.summary.query import SectionView, Summary, ThemeView
+from survey.summary.query import SectionView, Summary
 
 CHANNELS = ("survey", "paper", "talk")
 ITEM_WIDTHS = (12, 70, 26, 28, 20)
@@ -43,18 +42,13 @@ def item_header() -> list[str]:
     ]
 
 
-def category_cell(section: SectionView, theme: ThemeView) -> str:
-    """The 类别（主题） cell: 「类别 / 主题」 when the round has categories, else the theme."""
-    return category_theme(theme.category, theme) if section.categories else theme_heading(theme)
-
-
 def item_rows(section: SectionView) -> list[list[str]]:
     """One row per active item, numbered within the section, by (category,) theme, content."""
     subject = section_subject(section)
     rows: list[list[str]] = []
     for theme in section.themes:
         for item in theme.items:
-            category = category_cell(section, theme)
+            category = theme_cell(section, theme)
             cells = [item_cell(item), subject, category, channel_label(item.channel)]
             rows.append([str(len(rows) + 1), *cells])
     return rows
@@ -69,7 +63,7 @@ def count_rows(section: SectionView) -> list[list[str]]:
         for item in theme.items:
             counts[item.channel] = counts.get(item.channel, 0) + 1
             totals[item.channel] = totals.get(item.channel, 0) + 1
-        label = category_cell(section, theme)
+        label = theme_cell(section, theme)
         rows.append([label, *(str(counts[c]) for c in CHANNELS), str(theme.count)])
     rows.append([_("Total"), *(str(totals[c]) for c in CHANNELS), str(section.count)])
     return rows

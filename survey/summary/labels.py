@@ -39,6 +39,12 @@ def category_theme(category: str | None, theme: ThemeView) -> str:
     return f"{category_label(category)} / {theme_heading(theme)}"
 
 
+def theme_cell(section: SectionView, theme: ThemeView) -> str:
+    """A theme where tables and charts name it: 「类别 / 主题」 when the round has categories
+    (headings repeat across categories), else the theme's heading."""
+    return category_theme(theme.category, theme) if section.categories else theme_heading(theme)
+
+
 def day_text(day: date | None) -> str:
     return day.isoformat() if day else "—"
 

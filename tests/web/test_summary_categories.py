@@ -161,6 +161,11 @@ def test_the_page_shows_a_heading_per_category_with_its_count(
             if theme.id:
                 assert page.index(f'id="theme-{theme.id}"') > positions[-1]
     assert positions == sorted(positions)
+    # The chart names each theme with its category (headings repeat across categories).
+    first = team.categories[0]
+    assert (
+        f"<title>{first.name} / {first.themes[0].heading}: {first.themes[0].count}</title>" in page
+    )
     # Each theme offers the round's categories (and none) in its actions.
     assert page.count('name="category"') == sum(
         1 for group in team.categories for theme in group.themes if theme.id
@@ -197,6 +202,8 @@ def test_the_committee_moves_a_theme_to_another_category_and_undoes_it(
             "after": "执法办案",
         }
     ]
+    topics = client.get(url(categorised, "topics")).data.decode()
+    assert f"执法办案 / {themes_of(session, categorised)[theme_id].heading} " in topics
     changes = client.get(url(categorised, "changes")).data.decode()
     assert "Theme category changed" in changes and "后勤保障 → 执法办案" in changes
     # To none (未归类), then the undo puts it back where it was.
