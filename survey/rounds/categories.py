@@ -91,47 +91,47 @@ def parse_lines(text: str) -> tuple[Category, ...]:
     """Categories from lines ``名称：词 词 词`` (``:`` too; words split by spaces or 、，);
     refused with the line's number when a name is empty, too long, repeated or reserved."""
     categories: list[Category] = []
-    seen: set[str] = set()
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        name, _sep, words = line.replace(":", "：").partition("：")
-        name = " ".join(name.split())
-        if not name:
-            raise InvalidRoundSettings(_("Line %(n)d: the category has no name.", n=number))
-        if len(name) > MAX_NAME:
-            raise InvalidRoundSettings(
-                _(
-                    "Line %(n)d: a category name has at most %(max)d characters.",
-                    n=number,
-                    max=MAX_NAME,
+        if line.strip():
+            category = _line_category(number, line)
+            if category.name in {c.name for c in categories}:
+                raise InvalidRoundSettings(
+                    _(
+                        "Line %(n)d: the category 「%(name)s」 is named twice.",
+                        n=number,
+                        name=category.name,
+                    )
                 )
-            )
-        if name in seen:
-            raise InvalidRoundSettings(
-                _("Line %(n)d: the category 「%(name)s」 is named twice.", n=number, name=name)
-            )
-        if name in (UNCATEGORISED_ZH, _("Not categorised")):
-            raise InvalidRoundSettings(
-                _(
-                    "Line %(n)d: 「%(name)s」 is kept for the items no category took.",
-                    n=number,
-                    name=name,
-                )
-            )
-        cues = tuple(dict.fromkeys(w for w in _SEPARATORS.split(words) if w))
-        if len(cues) > MAX_WORDS or any(len(w) > MAX_WORD for w in cues):
-            raise InvalidRoundSettings(
-                _(
-                    "Line %(n)d: at most %(words)d cue words of at most %(max)d characters each.",
-                    n=number,
-                    words=MAX_WORDS,
-                    max=MAX_WORD,
-                )
-            )
-        seen.add(name)
-        categories.append(Category(name, cues))
+            categories.append(category)
     return categories_checked(tuple(categories))
+
+
+def _line_category(number: int, line: str) -> Category:
+    """The category of one line, or a refusal naming the line."""
+    name, _sep, words = line.replace(":", "：").partition("：")
+    name = " ".join(name.split())
+    problem = None
+    if not name:
+        problem = _("Line %(n)d: the category has no name.", n=number)
+    elif len(name) > MAX_NAME:
+        problem = _(
+            "Line %(n)d: a category name has at most %(max)d characters.", n=number, max=MAX_NAME
+        )
+    elif name in (UNCATEGORISED_ZH, _("Not categorised")):
+        problem = _(
+            "Line %(n)d: 「%(name)s」 is kept for the items no category took.", n=number, name=name
+        )
+    cues = tuple(dict.fromkeys(w for w in _SEPARATORS.split(words) if w))
+    if problem is None and (len(cues) > MAX_WORDS or any(len(w) > MAX_WORD for w in cues)):
+        problem = _(
+            "Line %(n)d: at most %(words)d cue words of at most %(max)d characters each.",
+            n=number,
+            words=MAX_WORDS,
+            max=MAX_WORD,
+        )
+    if problem is not None:
+        raise InvalidRoundSettings(problem)
+    return Category(name, cues)
 
 
 def categories_checked(categories: tuple[Category, ...]) -> tuple[Category, ...]:

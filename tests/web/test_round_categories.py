@@ -94,6 +94,10 @@ TWELVE = "\n".join(f"类别{i}：词{i}" for i in range(12))
         ("值班：夜班\n值班：备勤", "Line 2: the category 「值班」 is named twice."),
         ("值班：夜班\n" + "长" * 21 + "：词", "Line 2: a category name has at most 20 characters."),
         (TWELVE + "\n类别12：词", "At most 12 categories."),
+        (
+            "值班：" + " ".join(f"词{i}" for i in range(61)) + "\n执法：执法",
+            "Line 1: at most 60 cue words of at most 20 characters each.",
+        ),
         ("值班：夜班", "Give at least 2 categories, one per line, or choose no categories."),
         ("", "Give at least 2 categories, one per line, or choose no categories."),
         ("值班：夜班\n未归类：其他", "Line 2: 「未归类」 is kept for the items no category took."),
