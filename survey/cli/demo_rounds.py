@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 from survey.config import secret_key_bytes
 from survey.crypto import blindrsa, seal
 from survey.models import Branch, Invitation, Round, User
-from survey.rounds import collecting, drafts, invitations, lifecycle, opening, showing
+from survey.rounds import (
+    categories,
+    collecting,
+    drafts,
+    invitations,
+    lifecycle,
+    opening,
+    showing,
+)
 from survey.rounds.clock import utcnow
 from survey.rounds.unseal import unseal_round
 from survey.rounds.wire import b64u_encode
@@ -113,7 +121,12 @@ def _custodians(session: Session, branch: Branch) -> tuple[User, User]:
 
 
 def _open(
-    session: Session, branch: Branch, first: User, second: User, title: str
+    session: Session,
+    branch: Branch,
+    first: User,
+    second: User,
+    title: str,
+    preset: str | None = None,
 ) -> tuple[Round, tuple[str, str]]:
     now = utcnow()
     settings = drafts.DraftSettings(
@@ -123,6 +136,9 @@ def _open(
         custodian2=second,
     )
     round_ = drafts.create_round(session, branch, first, settings, now=now)
+    if preset is not None:
+        choice = categories.CategoryChoice(preset)
+        categories.set_categories(session, round_, choice, actor=first, now=now)
     parts = opening.open_round_at_once(session, round_, secret_key_bytes(current_app), now=now)
     return round_, parts
 
@@ -150,11 +166,12 @@ def _unsealed_round(session: Session, branch: Branch, first: User, second: User)
 def _collecting_round(session: Session, branch: Branch, first: User, second: User) -> DemoRound:
     """Collecting, with COLLECTING_ANSWERS answers in already, so it can be closed and unsealed.
 
+    Its summary is sorted under the categories 队伍建设, 业务工作 and 党支部工作 first.
     Those officers answered from their own slips: their codes are decrypted here, not shown to
     anyone, so the first `survey round invitations` still hands every code out (README).
     """
     title = "2026年下半年民主生活会征求意见（示例，征求中）"
-    round_, parts = _open(session, branch, first, second, title)
+    round_, parts = _open(session, branch, first, second, title, preset="areas")
     decks = _Decks(random.Random(2027))  # noqa: S311 - demo content, not security
     secret = secret_key_bytes(current_app)
     for invitation in _demo_answerers(round_, COLLECTING_ANSWERS):

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from survey.cli.round_categories import categories_command
 from survey.cli.round_summary import (
     export_command,
     rewrite_or_fail,
@@ -270,6 +271,7 @@ def discard_command(round_id: str) -> None:
 
 
 # ``round unseal`` and ``round export`` live beside the summary they produce.
+round_group.add_command(categories_command)
 round_group.add_command(unseal_command)
 round_group.add_command(rewrite_storage_command)
 round_group.add_command(export_command)

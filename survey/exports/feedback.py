@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 
 from survey.errors import NotFound
 from survey.exports import docx_style as style
-from survey.exports.docx import made_by
-from survey.summary.labels import channel_label, item_cell, theme_heading
+from survey.exports.docx import category_cell, made_by
+from survey.summary.labels import channel_label, item_cell
 from survey.summary.query import SectionView, Summary
 
 WIDTHS = (12, 96, 28, 20)
@@ -67,7 +67,7 @@ def _rows(section: SectionView) -> tuple[tuple[str, ...], ...]:
     rows: list[tuple[str, ...]] = []
     for theme in section.themes:
         for item in theme.items:
-            cells = (item_cell(item), theme_heading(theme), channel_label(item.channel))
+            cells = (item_cell(item), category_cell(section, theme), channel_label(item.channel))
             rows.append((str(len(rows) + 1), *cells))
     return tuple(rows)
 

@@ -54,6 +54,9 @@ def test_close_and_unseal_the_collecting_demo_round_as_the_readme_says(tmp_path:
         summary = runner.invoke(args=["round", "export", round_id, "--format", "md"])
         assert summary.exit_code == 0, summary.output
         assert "值班" in summary.stdout or "会议" in summary.stdout
+        # The collecting demo round sorts its summary under the three areas first.
+        headings = re.findall(r"^### (\S+) \(\d+\)$", summary.stdout, re.M)
+        assert {"队伍建设", "业务工作", "党支部工作"} & set(headings), headings
         with app.app_context():
             round_ = db.session.scalar(select(Round).where(Round.public_id == round_id))
             assert round_ is not None and round_.state == "summarising"

@@ -207,3 +207,28 @@ def test_a_copied_round_keeps_the_categories(
     copy = stored(session, response.headers["Location"].rsplit("/", 1)[-1])
     assert copy.public_id != draft.public_id
     assert categories.round_categories(copy) == PRESETS["six_disciplines"]
+
+
+def test_the_command_line_sets_shows_and_refuses(
+    runner: Any, session: Session, collecting: Collecting
+) -> None:
+    round_id = collecting.round.public_id
+    shown = runner.invoke(args=["round", "categories", round_id])
+    assert shown.exit_code == 0 and shown.stdout.strip() == "no categories"
+    preset = runner.invoke(args=["round", "categories", round_id, "--preset", "four_winds"])
+    assert preset.exit_code == 0, preset.output
+    assert preset.stdout.splitlines()[0].startswith("形式主义：文山会海 ")
+    own = runner.invoke(args=["round", "categories", round_id, "--file", "-"], input=OWN)
+    assert own.exit_code == 0 and own.stdout.splitlines()[1] == "执法办案：执法 办案 卷宗"
+    bad = runner.invoke(args=["round", "categories", round_id, "--file", "-"], input="值班：夜班")
+    assert bad.exit_code == 1 and "请至少填写 2 个类别" in bad.stderr
+    both = runner.invoke(args=["round", "categories", round_id, "--none", "--preset", "areas"])
+    assert both.exit_code != 0
+    session.expire_all()
+    assert names(collecting.round) == ["值班备勤", "执法办案", "后勤保障"]
+    logged = session.scalars(
+        select(RoundEvent).where(
+            RoundEvent.round_id == collecting.round.id, RoundEvent.kind == "categories_changed"
+        )
+    ).all()
+    assert len(logged) == 2 and all(event.actor_id is None for event in logged)

@@ -278,6 +278,11 @@ def test_the_word_table_reads_category_then_theme(
     assert column[0].startswith("值班备勤 / ")
     counts = [row.cells[0].text for row in document.tables[1].rows[1:-1]]
     assert counts == list(dict.fromkeys(expected))
+    # The 意见反馈单 of a committee member reads the same way for the committee's part.
+    member = next(s for s in build_summary(session, categorised).sections if s.kind == "member")
+    sheet = client.get(url(categorised, f"feedback/{member.key}.docx"))
+    team_table = Document(io.BytesIO(sheet.data)).tables[-1]
+    assert [row.cells[2].text for row in team_table.rows[1:]] == expected
 
 
 def test_json_markdown_and_csv_carry_the_category(
