@@ -5,6 +5,7 @@ Registered as a pytest plugin in tests/conftest.py for its ``open_round`` fixtur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +20,11 @@ from survey.models import Branch, Invitation, Member, Round, User
 from survey.rounds import drafts, invitations, opening
 from survey.rounds.clock import utcnow
 from survey.rounds.wire import b64u_decode, b64u_encode
-from tests.factories import bind_custodians
+from tests.factories import bind_custodians, log_in
 
 TEST_SECRET = b"test-secret-key-not-for-production-0123456789"
+# A part of the opening code as the part pages show it.
+PART_ON_PAGE = re.compile(r'id="part"><code>([0-9A-Z-]+)</code>')
 
 
 def code_of(invitation: Invitation) -> str:
@@ -141,3 +144,26 @@ def open_round_at_once(session: Session, round_: Round) -> tuple[str, str]:
     parts = opening.open_round_at_once(session, round_, TEST_SECRET, now=utcnow())
     session.flush()
     return parts
+
+
+def open_both_steps(
+    app: Flask, as_secretary: FlaskClient, second: User, round_id: str
+) -> tuple[str, str]:
+    """Open a draft on the web: custodian 1 (``as_secretary``) and ``second`` each receive
+    and re-type their part; returns (part 1, part 2)."""
+    shown = as_secretary.post(f"/secretary/rounds/{round_id}/open")
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
+    part1 = PART_ON_PAGE.search(shown.data.decode()).group(1)
+    confirmed = as_secretary.post(
+        f"/secretary/rounds/{round_id}/confirm-part", data={"typed": part1.lower()}
+    )
+    assert confirmed.status_code == 302
+    other = app.test_client()
+    assert log_in(other, second.username).status_code == 302
+    shown2 = other.post(f"/committee/rounds/{round_id}/part")
+    part2 = PART_ON_PAGE.search(shown2.data.decode()).group(1)
+    done = other.post(
+        f"/committee/rounds/{round_id}/confirm-part", data={"typed": part2.replace("-", " ")}
+    )
+    assert done.status_code == 302
+    return part1, part2

@@ -11,6 +11,7 @@ Registered as a pytest plugin in tests/conftest.py for the ``committed`` fixture
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -218,6 +219,21 @@ def collect(
 def fragments(sealed: bytes) -> list[bytes]:
     """Pieces of the ciphertext (past the 65-byte enc) that no other data would contain."""
     return [sealed[offset : offset + 16] for offset in (100, 1500, 3000, 4100)]
+
+
+def assert_wal_empty(committed: Committed) -> None:
+    if not on_postgres():
+        wal = Path(str(committed.engine.url.database) + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+
+
+def assert_no_sealed_data(storage: bytes, sealed_all: list[bytes], key_fragment: bytes) -> None:
+    """None of the sealed answers, their retry hashes or the wrapped key is in the storage."""
+    for sealed in sealed_all:
+        for fragment in fragments(sealed):
+            assert fragment not in storage
+    assert key_fragment not in storage
+    assert not any(hashlib.sha256(s).digest() in storage for s in sealed_all)
 
 
 def wrapped_key_fragment(committed: Committed, round_id: str) -> bytes:

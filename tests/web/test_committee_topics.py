@@ -17,7 +17,7 @@ from survey.models import Round, Theme, TopicVersion, User
 from survey.rounds.clock import utcnow
 from survey.topics import drafting
 from tests.factories import log_in
-from tests.rounds_support import OfficerClient, code_of
+from tests.rounds_support import OfficerClient, code_of, open_both_steps
 from tests.topics_support import Consulting, consulting_of, finish
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -189,8 +189,6 @@ def test_custodians_open_and_unseal_a_consultation_on_the_web(
     """The consultation goes through the round pages: draft page, both opening steps, the
     secretary's dashboard, the custodians' unseal pages; afterwards its page leads to the
     version's review."""
-    from tests.web.test_round_secretary import open_both_steps
-
     with app.test_request_context():
         drafting.set_topics(
             session,

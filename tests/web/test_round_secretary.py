@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,10 +15,9 @@ from survey.crypto import blindrsa
 from survey.models import Invitation, Member, Round, RoundEvent, User
 from survey.rounds.wire import b64u_encode
 from tests.factories import log_in
-from tests.rounds_support import OfficerClient, code_of
+from tests.rounds_support import PART_ON_PAGE as PART
+from tests.rounds_support import OfficerClient, code_of, open_both_steps
 from tests.unseal_support import NO_REWRITE
-
-PART = re.compile(r'id="part"><code>([0-9A-Z-]+)</code>')
 
 
 @pytest.fixture
@@ -49,27 +47,6 @@ def create_draft(client: FlaskClient, second: User, **extra: Any) -> str:
     response = client.post("/secretary/rounds/new", data=data)
     assert response.status_code == 302, response.data.decode()
     return response.headers["Location"].rsplit("/", 1)[-1]
-
-
-def open_both_steps(
-    app: Flask, as_secretary: FlaskClient, second: User, round_id: str
-) -> tuple[str, str]:
-    shown = as_secretary.post(f"/secretary/rounds/{round_id}/open")
-    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
-    part1 = PART.search(shown.data.decode()).group(1)
-    confirmed = as_secretary.post(
-        f"/secretary/rounds/{round_id}/confirm-part", data={"typed": part1.lower()}
-    )
-    assert confirmed.status_code == 302
-    other = app.test_client()
-    assert log_in(other, second.username).status_code == 302
-    shown2 = other.post(f"/committee/rounds/{round_id}/part")
-    part2 = PART.search(shown2.data.decode()).group(1)
-    done = other.post(
-        f"/committee/rounds/{round_id}/confirm-part", data={"typed": part2.replace("-", " ")}
-    )
-    assert done.status_code == 302
-    return part1, part2
 
 
 def test_draft_defaults_follow_the_roster(

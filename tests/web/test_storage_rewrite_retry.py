@@ -13,6 +13,8 @@ import pytest
 
 from tests.storage_support import (
     Committed,
+    assert_no_sealed_data,
+    assert_wal_empty,
     collect,
     committee_client,
     fragments,
@@ -21,7 +23,6 @@ from tests.storage_support import (
     unseal_through_the_form,
     wrapped_key_fragment,
 )
-from tests.web.test_unseal_storage import assert_no_sealed_data, assert_wal_empty
 
 ANSWERS = 6
 QUICK = pytest.mark.settings(STORAGE_REWRITE_TIMEOUT=1)

@@ -27,12 +27,13 @@ from tests.storage_support import (
     PATIENT,
     Collected,
     Committed,
+    assert_no_sealed_data,
+    assert_wal_empty,
     collect,
     marker,
     round_state,
     wrapped_key_fragment,
 )
-from tests.web.test_unseal_storage import assert_no_sealed_data, assert_wal_empty
 
 SURVEY = Path(sys.executable).with_name("survey")
 ANSWERS = 6

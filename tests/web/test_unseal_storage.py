@@ -13,7 +13,6 @@ checks measure rank correlation, which is ±1 for an order that survived, in eit
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from sqlalchemy import select, text
 
@@ -21,6 +20,8 @@ from survey.models import Invitation, OpinionItem, Round, RoundEvent, UnsealPart
 from tests.conftest import on_postgres
 from tests.storage_support import (
     Committed,
+    assert_no_sealed_data,
+    assert_wal_empty,
     blinded_hashes,
     collect,
     committee_client,
@@ -33,20 +34,6 @@ from tests.storage_support import (
 from tests.unseal_support import kendall_tau
 
 ANSWERS = 12
-
-
-def assert_wal_empty(committed: Committed) -> None:
-    if not on_postgres():
-        wal = Path(str(committed.engine.url.database) + "-wal")
-        assert not wal.exists() or wal.stat().st_size == 0
-
-
-def assert_no_sealed_data(storage: bytes, sealed_all: list[bytes], key_fragment: bytes) -> None:
-    for sealed in sealed_all:
-        for fragment in fragments(sealed):
-            assert fragment not in storage
-    assert key_fragment not in storage
-    assert not any(hashlib.sha256(s).digest() in storage for s in sealed_all)
 
 
 def stored_order(storage: bytes, needles: dict[int, bytes]) -> list[int]:
