@@ -1,6 +1,7 @@
-"""What a web page does right after it committed an unseal: rewrite the storage
-(survey/rounds/storage.py) and say what was opened. The committee's and the custodians' pages
-both unseal, so this belongs to neither of them."""
+"""What a web page does right after it committed an unseal (or another removal: a discard, a
+text edit): rewrite the storage (survey/rounds/storage.py) and say what was opened. The
+committee's, the custodians' and the secretary's pages all need it, so it belongs to none of
+them."""
 
 from __future__ import annotations
 
@@ -12,29 +13,34 @@ from survey.rounds import storage
 from survey.rounds.unseal import UnsealReport
 
 
-def rewrite_after_commit() -> bool:
-    """Rewrite the storage now; False (after flashing why and what to do) when it failed.
+def rewrite_now(failure: str) -> bool:
+    """Rewrite the storage now; False (after flashing ``failure``) when it failed.
 
-    Called right after the commit of an unseal, so that success is reported only once the rewrite
-    has finished. When it fails the round stays marked; its page says so and offers the button
-    that retries (committee.rewrite_storage, the same as ``survey round rewrite-storage``).
+    Called right after a commit that marked a round (unseal, discard, text edit), so that success
+    is reported only once the rewrite has finished. When it fails the round stays marked; its page
+    says so and offers the button that retries (committee.rewrite_storage, the same as
+    ``survey round rewrite-storage``).
     """
     try:
         report = storage.rewrite_if_enabled(db.session, db.engine, current_app.config)
     except storage.StorageNotRewritten as error:
         current_app.logger.error("storage not rewritten: %s", error)
-        flash(
-            _(
-                "The database storage could not be rewritten yet (another connection was still"
-                " reading it), so traces of the sealed answers may remain in the database files."
-                " Use “Rewrite the storage now” on the round's page in a moment."
-            ),
-            "error",
-        )
+        flash(failure, "error")
         return False
     for note in report.notes if report else ():
         current_app.logger.warning("storage rewrite: %s", note)
     return True
+
+
+def rewrite_after_commit() -> bool:
+    """:func:`rewrite_now` after an unseal."""
+    return rewrite_now(
+        _(
+            "The database storage could not be rewritten yet (another connection was still"
+            " reading it), so traces of the sealed answers may remain in the database files."
+            " Use “Rewrite the storage now” on the round's page in a moment."
+        )
+    )
 
 
 def unsealed_message(report: UnsealReport) -> str:

@@ -7,7 +7,7 @@ from the changes page, except a text edit: its original is not kept (survey/summ
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, render_template
+from flask import abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -21,10 +21,10 @@ from survey.errors import InvalidInput
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.models import OpinionItem, Round, RoundEvent
-from survey.rounds.storage import StorageNotRewritten, rewrite_storage
 from survey.summary import edits
 from survey.summary.labels import category_label, channel_label, status_label
 from survey.summary.redaction import edit_item_text
+from survey.unseal_pages import rewrite_now
 
 
 @bp.get("/rounds/<round_id>/items/<item_id>")
@@ -83,20 +83,13 @@ def item_text(round_id: str, item_id: str) -> Response:
 
 def _rewrite_after_redaction() -> None:
     """Old row versions of the item and the log must not survive in the database files."""
-    if not current_app.config["REWRITE_STORAGE_AFTER_UNSEAL"]:
-        return
-    try:
-        rewrite_storage(db.engine)
-    except StorageNotRewritten as error:
-        current_app.logger.error("storage not rewritten after a text edit: %s", error)
-        flash(
-            _(
-                "The text is replaced, but the database file could not be rewritten yet, so"
-                " traces of the old text may remain in it. Ask the administrator to compact the"
-                " database (VACUUM)."
-            ),
-            "warning",
+    rewrite_now(
+        _(
+            "The text is replaced, but the database storage could not be rewritten yet (another"
+            " connection was still reading it), so traces of the old text may remain in the"
+            " database files. Use “Rewrite the storage now” on the round's page in a moment."
         )
+    )
 
 
 @bp.get("/rounds/<round_id>/changes")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -10,10 +10,11 @@ from survey.auth.decorators import roles_required
 from survey.extensions import db
 from survey.forms import EmptyForm
 from survey.round_pages import branch_round, refused, signed_in
-from survey.rounds import invitations, lifecycle, storage
+from survey.rounds import invitations, lifecycle
 from survey.rounds.clock import utcnow
 from survey.rounds.requirements import current_invitations, required_answers
 from survey.secretary.blueprint import bp
+from survey.unseal_pages import rewrite_now
 
 
 @bp.get("/rounds/<round_id>/close")
@@ -79,17 +80,10 @@ def discard(round_id: str) -> Response:
 
 def storage_rewritten() -> bool:
     """Rewrite the storage after the discard (survey/rounds/storage.py); False when it failed."""
-    try:
-        storage.rewrite_if_enabled(db.session, db.engine, current_app.config)
-    except storage.StorageNotRewritten as error:
-        current_app.logger.error("storage not rewritten after discard: %s", error)
-        flash(
-            _(
-                "The round was discarded, but the database storage could not be rewritten yet,"
-                " so traces of its sealed answers may remain in the database files. Use"
-                " “Rewrite the storage now” on the round's summary page in a moment."
-            ),
-            "error",
+    return rewrite_now(
+        _(
+            "The round was discarded, but the database storage could not be rewritten yet,"
+            " so traces of its sealed answers may remain in the database files. Use"
+            " “Rewrite the storage now” on the round's summary page in a moment."
         )
-        return False
-    return True
+    )

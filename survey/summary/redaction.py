@@ -12,8 +12,10 @@ undone, by design: a redaction that kept the original somewhere would remove not
 * a draft topic prefilled from the item (survey/topics/drafting.py copies a theme's
   representative item into the topic's problem) gets the new text; a published version is a
   record the participants have already seen, and stays as published;
-* the view rewrites the database storage after the commit (survey/rounds/storage.py), so the old
-  row versions do not survive in the files either.
+* the round is marked for a storage rewrite, which the view runs after the commit
+  (survey/rounds/storage.py), so the old row versions do not survive in the files either; when
+  the rewrite cannot finish the mark stays, and the round's page offers the retry as after an
+  unseal.
 
 The new text is normalised like every item (script, width, masking of phone and ID numbers).
 """
@@ -57,6 +59,7 @@ def edit_item_text(
     if new == item.text:
         raise InvalidInput(_("The text is unchanged."))
     old, item.text, item.edited = item.text, new, True
+    round_.storage_rewrite_pending = True
     _rewrite_log(session, round_, item.id, old, new)
     _rewrite_draft_topics(session, round_, old, new)
     session.flush()

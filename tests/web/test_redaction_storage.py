@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from survey.extensions import db
 from survey.models import OpinionItem, Round
 from survey.rounds.clock import utcnow
+from survey.rounds.storage import rewrite_pending
 from survey.rounds.unseal import unseal_round
 from tests.conftest import on_postgres
 from tests.factories import log_in
-from tests.storage_support import Committed, collect
+from tests.storage_support import Committed, collect, older_reader, round_state
 
 SECRET = "王建国那天值班喝了酒被我看见"
 ANSWERS = [SECRET, *[f"业务培训太少，希望每季度组织{n}次培训" for n in range(1, 7)]]
@@ -61,3 +63,36 @@ def test_the_old_text_is_in_no_database_file_after_a_text_edit(committed: Commit
     if not on_postgres():
         wal = Path(str(make_url(app.config["DATABASE_URL"]).database) + "-wal")
         assert not wal.exists() or wal.stat().st_size == 0
+
+
+@pytest.mark.settings(STORAGE_REWRITE_TIMEOUT=1)
+def test_a_text_edit_whose_rewrite_cannot_finish_stays_pending_and_the_button_finishes_it(
+    committed: Committed,
+) -> None:
+    """The attack: someone keeps reading the old storage while the committee redacts. Before,
+    the page asked for a VACUUM once and the round showed nothing; now the round stays marked,
+    its page offers the rewrite, and the retry removes the old text from the files."""
+    app, read_storage = committed.app, committed.read_storage
+    round_id = _unsealed_round(committed)
+    rewrite_pending(committed.engine)  # the unseal's own rewrite, done
+    assert round_state(committed, round_id) == ("summarising", False)
+    with app.app_context():
+        item_id = db.session.scalar(select(OpinionItem.id).where(OpinionItem.text == SECRET))
+        db.session.close()
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert log_in(client, "jijian").status_code == 302
+    base = f"/committee/rounds/{round_id}"
+    with older_reader(committed):
+        response = client.post(f"{base}/items/{item_id}/text", data={"text": "有同志值班期间饮酒"})
+        page = client.get(response.headers["Location"]).data.decode()
+    assert "could not be rewritten yet" in page
+    assert round_state(committed, round_id) == ("summarising", True)
+    assert "Storage rewrite pending" in client.get(base).data.decode()
+
+    committed.be_patient()
+    response = client.post(f"{base}/rewrite-storage")
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "The storage was rewritten" in page and "Storage rewrite pending" not in page
+    assert round_state(committed, round_id) == ("summarising", False)
+    assert SECRET.encode() not in read_storage()
