@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -26,6 +27,7 @@ from survey.rounds.clock import utcnow
 from survey.topics import drafting, finalising, review, superior
 from survey.topics.labels import CHANGE_LABELS, FIELD_LABELS, decision_label, disposition_label
 from survey.topics.record import build_record
+from survey.unseal_pages import rewrite_now
 
 
 @bp.get("/rounds/<round_id>/topics/v/<int:number>")
@@ -77,13 +79,24 @@ def _latest_page(round_: Round) -> str:
 
 
 def _review_action(
-    round_id: str, form: FlaskForm, service: Callable[..., object], *args: object
+    round_id: str,
+    form: FlaskForm,
+    service: Callable[..., object],
+    *args: object,
+    after_commit: Callable[[], object] | None = None,
 ) -> Response:
     """One action on the latest published version: the service runs as the signed-in member,
     commits once and goes back to that version's page (run_and_return)."""
     round_ = topics_round(round_id)
     return run_and_return(
-        round_, form, service, *args, signed_in(), now=utcnow(), back=_latest_page(round_)
+        round_,
+        form,
+        service,
+        *args,
+        signed_in(),
+        now=utcnow(),
+        back=_latest_page(round_),
+        after_commit=after_commit,
     )
 
 
@@ -98,8 +111,22 @@ def dispose(round_id: str, objection_id: str) -> Response:
 @bp.post("/rounds/<round_id>/topics/responses/<response_id>/redact")
 @roles_required("committee")
 def redact(round_id: str, response_id: str) -> Response:
+    """Replace a response's text; then rewrite the storage, so the old text leaves the files."""
     form = RedactForm()
-    return _review_action(round_id, form, review.redact_response, response_id, form.text.data or "")
+    text = form.text.data or ""
+    return _review_action(
+        round_id, form, review.redact_response, response_id, text, after_commit=_rewrite
+    )
+
+
+def _rewrite() -> None:
+    rewrite_now(
+        _(
+            "The text is replaced, but the database storage could not be rewritten yet (another"
+            " connection was still reading it), so traces of the old text may remain in the"
+            " database files. Use “Rewrite the storage now” on the round's page in a moment."
+        )
+    )
 
 
 @bp.post("/rounds/<round_id>/topics/report")

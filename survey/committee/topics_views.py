@@ -52,9 +52,11 @@ def run_and_return(
     service: Callable[..., object],
     *args: object,
     back: str | None = None,
+    after_commit: Callable[[], object] | None = None,
     **kw: object,
 ) -> Response:
-    """Validate, run one service, commit once and go back; a refusal is flashed."""
+    """Validate, run one service, commit once (then ``after_commit``) and go back; a refusal
+    is flashed."""
     back_to = redirect(back) if back else _back(round_)
     if not form.validate_on_submit():
         messages = [m for errors in form.errors.values() for m in errors]
@@ -69,6 +71,8 @@ def run_and_return(
         flash(error.message, "error")
         return back_to
     db.session.commit()
+    if after_commit is not None:
+        after_commit()
     flash(_("Saved."), "success")
     return back_to
 

@@ -146,7 +146,12 @@ def redact_response(
     now: datetime,
 ) -> TopicResponse:
     """Replace a response's text with one without identifying details; marked, and logged
-    without either text."""
+    without either text.
+
+    The round is marked for the storage rewrite, like an item's text edit: the old row version
+    stays in the database files (a dead tuple, a write-ahead log page) until the storage is
+    rewritten, and the mark keeps the rewrite visible on the round until it has run.
+    """
     response, version = _find(session, round_, response_id)
     _require_open_record(session, round_, version)
     text = text.strip()
@@ -154,6 +159,7 @@ def redact_response(
         raise ReviewRefused(_("Give the text without the identifying details."))
     response.text = text
     response.redacted = True
+    round_.storage_rewrite_pending = True
     log_event(
         session,
         round_,

@@ -12,13 +12,23 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from survey.extensions import db
-from survey.models import OpinionItem, Round
+from survey.models import OpinionItem, Round, TopicResponse
+from survey.rounds import lifecycle
 from survey.rounds.clock import utcnow
 from survey.rounds.storage import rewrite_pending
 from survey.rounds.unseal import unseal_round
+from survey.topics import drafting, publishing
 from tests.conftest import on_postgres
 from tests.factories import log_in
-from tests.storage_support import Committed, collect, older_reader, round_state
+from tests.rounds_support import OfficerClient, code_of, open_round_at_once
+from tests.storage_support import (
+    Committed,
+    collect,
+    committee_client,
+    older_reader,
+    round_state,
+)
+from tests.topics_support import TOPICS, Consulting
 
 SECRET = "王建国那天值班喝了酒被我看见"
 ANSWERS = [SECRET, *[f"业务培训太少，希望每季度组织{n}次培训" for n in range(1, 7)]]
@@ -96,3 +106,86 @@ def test_a_text_edit_whose_rewrite_cannot_finish_stays_pending_and_the_button_fi
     assert "The storage was rewritten" in page and "Storage rewrite pending" not in page
     assert round_state(committed, round_id) == ("summarising", False)
     assert SECRET.encode() not in read_storage()
+
+
+OBJECTION = "李卫东所长说值班表是他一个人定的"
+
+
+def _redactable_response(committed: Committed) -> tuple[str, str]:
+    """An unsealed answer round whose topics were published, consulted on through the phones'
+    API, closed and unsealed, with the storage rewritten: the round's id and the id of the
+    response that names a person. Each step commits, as the pages would."""
+    app = committed.app
+    round_id = _unsealed_round(committed)
+    rewrite_pending(committed.engine)
+    with app.app_context(), app.test_request_context():
+        found = db.session.scalar(select(Round).where(Round.public_id == round_id))
+        assert found is not None
+        drafting.set_topics(db.session, found, TOPICS, None, now=utcnow())
+        consultation = publishing.publish_version(
+            db.session, found, None, deadline=None, now=utcnow()
+        )
+        parts = open_round_at_once(db.session, consultation)
+        codes = [code_of(i) for i in consultation.invitations if i.code_sealed is not None]
+        consulting = Consulting(
+            consultation, parts, OfficerClient(app.test_client(), consultation.public_id), codes
+        )
+        db.session.commit()
+        db.session.close()
+    consulting.officer.fetch_keys()
+    keys = [t["id"] for t in consulting.officer.keys["topics"]]
+    consulting.respond({keys[0]: ("object", OBJECTION), keys[1]: ("agree", "")})
+    for _ in range(5):
+        consulting.respond({keys[0]: ("agree", ""), keys[1]: ("agree", "")})
+    with app.app_context():
+        consultation = db.session.merge(consulting.consultation)
+        lifecycle.close_round(db.session, consultation, None, now=utcnow())
+        db.session.commit()
+        unseal_round(db.session, consultation, *parts, now=utcnow(), actor=None)
+        db.session.commit()
+        response_id = db.session.scalar(
+            select(TopicResponse.id).where(TopicResponse.text == OBJECTION)
+        )
+        db.session.close()
+    assert response_id is not None
+    rewrite_pending(committed.engine)
+    return round_id, str(response_id)
+
+
+def test_a_redacted_response_to_the_topics_is_in_no_database_file(committed: Committed) -> None:
+    """The attack: a copy of the database taken after the committee removed a name from an
+    objection. Before, the response's old row version stayed in the files (a dead tuple, a
+    write-ahead log page) and the round was not marked; now the redaction marks the round and
+    the storage is rewritten right after it."""
+    round_id, response_id = _redactable_response(committed)
+    assert OBJECTION.encode() in committed.read_storage()  # the search can find it
+    client = committee_client(committed)
+    response = client.post(
+        f"/committee/rounds/{round_id}/topics/responses/{response_id}/redact",
+        data={"text": "有同志说值班表由一人决定"},
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "could not be rewritten" not in page and "有同志说值班表由一人决定" in page
+    storage = committed.read_storage()
+    assert OBJECTION.encode() not in storage and "李卫东".encode() not in storage
+    assert round_state(committed, round_id)[1] is False
+
+
+@pytest.mark.settings(STORAGE_REWRITE_TIMEOUT=1)
+def test_a_redaction_whose_rewrite_cannot_finish_stays_pending(committed: Committed) -> None:
+    round_id, response_id = _redactable_response(committed)
+    client = committee_client(committed)
+    with older_reader(committed):
+        response = client.post(
+            f"/committee/rounds/{round_id}/topics/responses/{response_id}/redact",
+            data={"text": "有同志说值班表由一人决定"},
+        )
+        page = client.get(response.headers["Location"]).data.decode()
+    assert "could not be rewritten yet" in page
+    assert round_state(committed, round_id)[1] is True
+    assert "Storage rewrite pending" in client.get(f"/committee/rounds/{round_id}").data.decode()
+    committed.be_patient()
+    client.post(f"/committee/rounds/{round_id}/rewrite-storage")
+    assert round_state(committed, round_id)[1] is False
+    assert OBJECTION.encode() not in committed.read_storage()
