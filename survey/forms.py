@@ -11,6 +11,7 @@ from flask import Flask, Response, g, message_flashed, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import Length
 
 from survey.errors import Conflict, InvalidInput
@@ -19,7 +20,26 @@ T = TypeVar("T")
 _REFUSED = "_survey_form_refused"
 
 
-class EmptyForm(FlaskForm):
+class _TokenWithoutId(CSRFTokenField):
+    """The hidden CSRF token without an id: a page of several forms carries one token per form,
+    and an id must be unique on a page (a label or a script would find the wrong one)."""
+
+    def __call__(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("id", False)  # WTForms leaves out an attribute whose value is False
+        return super().__call__(**kwargs)
+
+
+class Form(FlaskForm):
+    """The base of every form here: Flask-WTF's, its CSRF token rendered without an id."""
+
+    class Meta(FlaskForm.Meta):
+        def build_csrf(self, form: Any) -> Any:
+            csrf = super().build_csrf(form)
+            csrf.field_class = _TokenWithoutId
+            return csrf
+
+
+class EmptyForm(Form):
     """A form with no fields: a button-only POST (deactivate, log out …) that still carries CSRF."""
 
 

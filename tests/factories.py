@@ -6,6 +6,7 @@ Factories flush but never commit: everything is rolled back with the test's oute
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -124,10 +125,14 @@ def admin_user(make_user: Callable[..., User]) -> User:
 
 
 def log_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
-    """Log in through the real login form."""
-    return client.post(
-        "/auth/login", data={"username": username, "password": password}, follow_redirects=False
-    )
+    """Log in through the real login form (with its CSRF token where the app checks it)."""
+    data = {"username": username, "password": password}
+    if client.application.config["WTF_CSRF_ENABLED"]:
+        form = client.get("/auth/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+        assert token is not None, "the login form carries no CSRF token"
+        data["csrf_token"] = token.group(1)
+    return client.post("/auth/login", data=data, follow_redirects=False)
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from survey.forms import MultiCheckboxField, new_password_length
+from survey.forms import Form, MultiCheckboxField, new_password_length
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -17,7 +16,7 @@ ROLE_LABELS = {
 }
 
 
-class BranchForm(FlaskForm):
+class BranchForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(message=_l("Enter the branch's name.")), Length(max=200)],
@@ -45,7 +44,7 @@ class NewPasswordMixin:
     )
 
 
-class UserForm(NewPasswordMixin, FlaskForm):
+class UserForm(NewPasswordMixin, Form):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(message=_l("Enter a username.")), Length(max=64)],
@@ -67,11 +66,11 @@ class UserForm(NewPasswordMixin, FlaskForm):
         ]
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, Form):
     pass
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     """Name, roles and the roster member an account belongs to (one member, one account)."""
 
     display_name = StringField(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectChoice, SelectField
@@ -19,7 +18,7 @@ from survey.auth import services
 from survey.auth.decorators import roles_required
 from survey.errors import NotFound
 from survey.extensions import db
-from survey.forms import MultiCheckboxField, attempt
+from survey.forms import Form, MultiCheckboxField, attempt
 from survey.models import Branch
 from survey.topics import superior
 
@@ -29,7 +28,7 @@ MODE_LABELS = {
 }
 
 
-class TopicRulesForm(FlaskForm):
+class TopicRulesForm(Form):
     reported = BooleanField(_l("Report topics to the superior Party organisation"))
     final_mode = SelectField(
         _l("Topics may be finalised"),
@@ -37,7 +36,7 @@ class TopicRulesForm(FlaskForm):
     )
 
 
-class SupervisedForm(FlaskForm):
+class SupervisedForm(Form):
     branches = MultiCheckboxField(_l("Branches this account supervises"), choices=[])
 
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from survey.forms import new_password_length
+from survey.forms import Form, new_password_length
 
 # A page address to come back to: a path and its query, as long as the request guard allows.
 MAX_NEXT = 8192
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(message=_l("Enter your username.")), Length(max=64)],
@@ -28,7 +27,7 @@ class LoginForm(FlaskForm):
     next = HiddenField(validators=[Length(max=MAX_NEXT)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Enter your current password.")), Length(max=200)],
@@ -46,7 +45,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     """The language switch: one button per language, each sending ``lang``."""
 
     lang = StringField(validators=[Length(max=16)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     SelectField,
@@ -13,11 +12,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
+from survey.forms import Form
 from survey.models.summary import ITEM_STATUSES
 from survey.summary.channels import MAX_TEXT
 
 
-class RenameThemeForm(FlaskForm):
+class RenameThemeForm(Form):
     label = StringField(
         _l("Heading"),
         validators=[Length(max=200)],
@@ -25,22 +25,22 @@ class RenameThemeForm(FlaskForm):
     )
 
 
-class MergeThemeForm(FlaskForm):
+class MergeThemeForm(Form):
     # Choices (the other themes of the section) are set by the view.
     target = SelectField(_l("Merge into"), coerce=str, validators=[DataRequired()])
 
 
-class ThemeCategoryForm(FlaskForm):
+class ThemeCategoryForm(Form):
     # A name of the round's categories, or empty for none (未归类); the service checks it.
     category = SelectField(_l("Summary category"), coerce=str, validate_choice=False)
 
 
-class MoveItemForm(FlaskForm):
+class MoveItemForm(Form):
     # ``<section id>:<theme id>`` or ``<section id>:`` for "no theme"; choices set by the view.
     target = SelectField(_l("Move to"), coerce=str, validators=[DataRequired()])
 
 
-class ItemStatusForm(FlaskForm):
+class ItemStatusForm(Form):
     """Sent by one of several buttons, each carrying the status it sets."""
 
     status = StringField(validators=[DataRequired(), Length(max=32)])
@@ -57,7 +57,7 @@ def _selection() -> SelectMultipleField:
     return SelectMultipleField(_l("Items"), coerce=str, validate_choice=False)
 
 
-class MoveSelectionForm(FlaskForm):
+class MoveSelectionForm(Form):
     """One form per section of the summary page: its ticked items and where they go."""
 
     item = _selection()
@@ -65,7 +65,7 @@ class MoveSelectionForm(FlaskForm):
     target = SelectField(_l("Move the selected items to"), coerce=str, validators=[DataRequired()])
 
 
-class NewThemeForm(FlaskForm):
+class NewThemeForm(Form):
     """The same section form, sent by its other button: a new theme of the ticked items."""
 
     item = _selection()
@@ -73,7 +73,7 @@ class NewThemeForm(FlaskForm):
     heading = StringField(_l("Heading of the new theme"), validators=[Length(max=200)])
 
 
-class SplitThemeForm(FlaskForm):
+class SplitThemeForm(Form):
     item = _selection()
     heading = StringField(
         _l("Heading of the new theme"),
@@ -81,7 +81,7 @@ class SplitThemeForm(FlaskForm):
     )
 
 
-class ItemTextForm(FlaskForm):
+class ItemTextForm(Form):
     text = TextAreaField(
         _l("Text"),
         validators=[DataRequired(message=_l("Type the text.")), Length(max=MAX_TEXT)],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     HiddenField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from survey.forms import Form
 from survey.topics.labels import DISPOSITION_LABELS
 
 MAX_TEXT = 2000
@@ -21,7 +21,7 @@ MAX_TEXT = 2000
 MAX_IDS = 64 * 1024
 
 
-class TopicForm(FlaskForm):
+class TopicForm(Form):
     title = StringField(
         _l("Topic"),
         validators=[DataRequired(message=_l("Give the topic a title.")), Length(max=200)],
@@ -47,11 +47,11 @@ class TopicForm(FlaskForm):
     items = HiddenField(validators=[Length(max=MAX_IDS)])
 
 
-class MoveTopicForm(FlaskForm):
+class MoveTopicForm(Form):
     step = HiddenField(validators=[DataRequired(), Length(max=8)])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     deadline = DateTimeLocalField(
         _l("Deadline for responses"),
         format="%Y-%m-%dT%H:%M",
@@ -60,7 +60,7 @@ class PublishForm(FlaskForm):
     )
 
 
-class DispositionForm(FlaskForm):
+class DispositionForm(Form):
     kind = SelectField(
         _l("Disposition"),
         choices=[SelectChoice("", "—")]
@@ -76,7 +76,7 @@ class DispositionForm(FlaskForm):
     )
 
 
-class RedactForm(FlaskForm):
+class RedactForm(Form):
     text = TextAreaField(
         _l("Text without the identifying details"),
         validators=[DataRequired(), Length(max=MAX_TEXT)],

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
+
+from survey.forms import Form
 
 _PART_KW = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
 
 
-class ConfirmPartForm(FlaskForm):
+class ConfirmPartForm(Form):
     """At opening: the custodian types the part just shown, to prove it was written down."""
 
     typed = StringField(
@@ -21,7 +22,7 @@ class ConfirmPartForm(FlaskForm):
     )
 
 
-class UnsealPartForm(FlaskForm):
+class UnsealPartForm(Form):
     """At unseal: the custodian types their own part (never the other custodian's)."""
 
     typed = PasswordField(

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from survey.forms import MultiCheckboxField
+from survey.forms import Form, MultiCheckboxField
 from survey.models import CATEGORIES, POSTS
 from survey.roster.vocabulary import CATEGORY_LABELS, POST_LABELS
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(message=_l("Enter the name.")), Length(max=100)],
@@ -34,7 +33,7 @@ class MemberForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("Excel (.xlsx) or CSV file"),
         validators=[FileRequired(message=_l("Choose an .xlsx or CSV file."))],
@@ -53,7 +52,7 @@ class ImportForm(FlaskForm):
 MAX_PACKED_TEXT = 256 * 1024
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     """Carries the checked file back; it is checked again before anything is stored."""
 
     text = HiddenField(validators=[DataRequired(), Length(max=MAX_PACKED_TEXT)])

@@ -13,7 +13,6 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField, TextAreaField
@@ -21,7 +20,7 @@ from wtforms.validators import DataRequired, Length
 
 from survey.auth.decorators import current_user, roles_required
 from survey.extensions import db
-from survey.forms import attempt
+from survey.forms import Form, attempt
 from survey.models import OpinionItem, Round
 from survey.rounds.clock import local_today, utcnow
 from survey.rounds.errors import UnknownRound
@@ -30,7 +29,7 @@ from survey.summary.channels import CHANNEL_STATES, MAX_TEXT, OTHER_CHANNELS, ad
 from survey.summary.labels import channel_label
 
 
-class ChannelFormBase(FlaskForm):
+class ChannelFormBase(Form):
     channel = SelectField(_l("Channel"), coerce=str, validators=[DataRequired()])
     day = DateField(
         _l("Day"),

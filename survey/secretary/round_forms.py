@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     IntegerField,
@@ -21,7 +20,7 @@ from wtforms.validators import (
 )
 
 from survey.analysis.presets import PRESETS
-from survey.forms import MultiCheckboxField
+from survey.forms import Form, MultiCheckboxField
 from survey.models import Round
 from survey.models.rounds import DEFAULT_MIN_ANSWERS, LOWEST_MIN_ANSWERS
 from survey.rounds.categories import PRESET_LABELS, CategoryChoice, choice_of
@@ -40,7 +39,7 @@ def category_choices() -> list[tuple[str, str]]:
     ]
 
 
-class CategoriesForm(FlaskForm):
+class CategoriesForm(Form):
     """The round's categories (survey/rounds/categories.py): a preset, our own lines, or none."""
 
     category_set = SelectField(
@@ -74,7 +73,7 @@ class CategoriesForm(FlaskForm):
         return CategoryChoice(self.category_set.data, self.category_lines.data or "")
 
 
-class RoundSettingsForm(FlaskForm):
+class RoundSettingsForm(Form):
     """Title, text for officers, deadline, minimum and the second custodian."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -126,7 +125,7 @@ class DraftForm(RoundSettingsForm, CategoriesForm):
     new_title = StringField(_l("Add a section"), validators=[Length(max=200)])
 
 
-class IntroForm(FlaskForm):
+class IntroForm(Form):
     """The text for officers, which stays editable while the round collects."""
 
     intro = TextAreaField(
@@ -139,28 +138,28 @@ class IntroForm(FlaskForm):
     )
 
 
-class ReissueForm(FlaskForm):
+class ReissueForm(Form):
     invitation = StringField(validators=[DataRequired(), Length(max=40)])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
 
 
-class ShowCodesForm(FlaskForm):
+class ShowCodesForm(Form):
     """Which codes to show: ``new`` (not handed out yet), ``all``, or one invitation's id."""
 
     which = StringField(validators=[DataRequired(), Length(max=40)])
 
 
-class SentForm(FlaskForm):
+class SentForm(Form):
     """「已发送」 ticked (``1``) or not (``0``) for one person's message."""
 
     sent = StringField(validators=[InputRequired(), Length(max=1), AnyOf(["0", "1"])])
 
 
-class AddParticipantForm(FlaskForm):
+class AddParticipantForm(Form):
     member = SelectField(_l("Member"), coerce=str, validators=[InputRequired()])
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(Form):
     deadline = DateTimeLocalField(
         _l("New deadline"),
         format="%Y-%m-%dT%H:%M",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from survey.forms import Form
 from survey.topics.labels import DECISION_LABELS
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     decision = SelectField(
         _l("Reply"),
         choices=[SelectChoice("", "—")]

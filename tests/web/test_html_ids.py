@@ -80,6 +80,9 @@ def consultation_draft(app: Flask, session: Session, round_: Round) -> Round:
     return consultation
 
 
+# CSRF on, as in production: every form's hidden token is on the page, and a page of several
+# forms once repeated the token's id once per form.
+@pytest.mark.settings(WTF_CSRF_ENABLED=True)
 def test_staff_round_pages_repeat_no_id(
     app: Flask,
     session: Session,
