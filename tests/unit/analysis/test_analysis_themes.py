@@ -221,6 +221,34 @@ def test_names_titles_and_english_never_head_a_theme() -> None:
                 assert word not in shown, (word, theme.label, theme.keywords)
 
 
+def test_headings_do_not_run_two_phrases_together_or_lean_on_a_function_word() -> None:
+    """Headings seen on published lists: 「立案时有的法院」 (两 stretches run together at 有的),
+    「相当数量教师」, 「建设过程中」, 「已整改」, 「多听听」, and 甚至 or 遇到 as a theme's word."""
+    from survey.analysis.labels import label_themes
+
+    texts = [
+        "立案时有的法院推诿，群众来回跑",
+        "立案时有的法院拖延，当事人意见大",
+        "相当数量教师没有继续学习的热情，甚至应付",
+        "相当数量教师参加培训流于形式，甚至缺席",
+        "项目建设过程中收受财物，遇到检查就隐瞒",
+        "项目建设过程中相互勾结，遇到问题就推",
+        "医生态度不好，已整改到位",
+        "窗口服务态度差，已整改到位",
+        "多听听基层的声音",
+        "多听听年轻民警的想法",
+        "多听听群众的意见",
+    ]
+    themes = [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9, 10]]
+    labels = label_themes([tokenise(normalise(text)) for text in texts], themes)
+    shown = [(label.label, label.keywords) for label in labels]
+    for heading, keywords in shown:
+        for fragment in ("有的", "时有", "相当", "过程中", "已整改", "多听听", "甚至", "遇到"):
+            assert fragment not in heading, shown
+        assert not {"甚至", "遇到", "听听", "相当"} & set(keywords), shown
+    assert labels[0].label.startswith("法院") or "立案" in labels[0].label, shown
+
+
 def test_two_distinct_representatives(grouped: Grouping, evaluation: tuple) -> None:
     texts = evaluation[0]
     for theme in grouped.themes:
