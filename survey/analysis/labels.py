@@ -19,7 +19,9 @@ word's weight for a theme is the share of the theme's items that use it times
 **The rare-word rule.** A word that fewer than two items of the theme use is
 never shown, neither in the heading nor among the keywords: a word only one
 person wrote can point at that person. A phrase is shown only when two items
-contain the whole phrase. A theme without such a word is headed 其他意见.
+contain the whole phrase. A theme without such a word is read again with its
+compounds as their heads (工作作风, 领导作风 → 作风: 「作风不够实」); without
+one then either, it is headed 其他意见.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from survey.analysis.tokens import Tokens
+from survey.analysis.tokens import Tokens, compound_head
 from survey.analysis.vocabulary import STOP_WORDS, TITLES
 
 __all__ = ["FALLBACK_LABEL", "MIN_ITEMS_PER_WORD", "ThemeLabel", "label_themes"]
@@ -181,14 +183,37 @@ def _headings(theme: int, data: _Counts) -> list[str]:
     return candidates or [FALLBACK_LABEL]
 
 
+def _headed(doc: Tokens) -> Tokens:
+    """``doc`` with each compound read as its head (tokens.compound_head): its words, and its
+    stretches from each compound on, starting with the head, so that a phrase stays a piece of
+    the item's text (领导作风 不够 实 → 作风不够实)."""
+    words = tuple(compound_head(word) or word for word in doc.words)
+    segments = tuple(
+        (head, *segment[position + 1 :])
+        for segment in doc.segments
+        for position, word in enumerate(segment)
+        if (head := compound_head(word))
+    )
+    return Tokens(words, doc.runs, segments)
+
+
 def label_themes(tokens: Sequence[Tokens], themes: Sequence[Sequence[int]]) -> list[ThemeLabel]:
-    """A heading and keywords for each theme (lists of item indices into ``tokens``)."""
+    """A heading and keywords for each theme (lists of item indices into ``tokens``).
+
+    A theme whose items share no word that may be shown is read again with compounds as their
+    heads (工作作风 and 领导作风 share 作风) before it falls back to 其他意见; only then, so that
+    形式主义 and 官僚主义 stay themselves wherever a theme has words of its own.
+    """
     data = _count(tokens, themes)
+    headed: _Counts | None = None
     seen: set[str] = set()
     labels: list[ThemeLabel] = []
     for theme in range(len(themes)):
-        keywords = tuple(_ranked_words(theme, data)[:_KEYWORDS])
-        candidates = _headings(theme, data)
+        if not _ranked_words(theme, data):
+            headed = headed or _count([_headed(doc) for doc in tokens], themes)
+        chosen = headed if headed is not None and not _ranked_words(theme, data) else data
+        keywords = tuple(_ranked_words(theme, chosen)[:_KEYWORDS])
+        candidates = _headings(theme, chosen)
         label = next((heading for heading in candidates if heading not in seen), candidates[0])
         base, number = label, 2
         while label in seen:  # two themes read alike

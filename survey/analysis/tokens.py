@@ -9,7 +9,7 @@ from typing import Protocol
 
 from survey.analysis.vocabulary import DOMAIN_WORDS, STOP_WORDS
 
-__all__ = ["Tokens", "char_bigrams", "han_characters", "tokenise"]
+__all__ = ["Tokens", "char_bigrams", "compound_head", "han_characters", "tokenise"]
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -23,6 +23,8 @@ _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 class _Segmenter(Protocol):
     def tag(self, text: str) -> list[tuple[str, str]]: ...
+
+    def cut_for_search(self, text: str) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,21 @@ def tokenise(text: str) -> Tokens:
         tuple(tuple(run) for run in runs if run),
         tuple(tuple(segment) for segment in segments if segment),
     )
+
+
+@lru_cache(maxsize=65_536)
+def compound_head(word: str) -> str | None:
+    """The head of a compound the segmenter knows as one word: its last part, when the word is
+    exactly two words of the dictionary (工作作风 → 作风, 值班备勤室 → 备勤室, 民警谈心谈话 →
+    谈心谈话); None otherwise. Items that write 工作作风 and 领导作风 share no word, but share
+    their head, which a heading can name."""
+    if len(word) < 4 or not _HAN.match(word):
+        return None
+    parts = set(_segmenter().cut_for_search(word))
+    for cut in range(2, len(word) - 1):
+        if word[:cut] in parts and word[cut:] in parts:
+            return word[cut:]
+    return None
 
 
 def char_bigrams(text: str) -> list[str]:

@@ -249,6 +249,23 @@ def test_headings_do_not_run_two_phrases_together_or_lean_on_a_function_word() -
     assert labels[0].label.startswith("法院") or "立案" in labels[0].label, shown
 
 
+def test_compounds_that_share_their_head_head_a_theme_by_it() -> None:
+    """工作作风 and 领导作风 are one word each, so the two items share no word; before, their
+    theme was 其他意见. A theme with words of its own keeps them (形式主义 does not become
+    主义)."""
+    from survey.analysis.labels import label_themes
+
+    texts = [
+        "工作作风不够实，以会议落实会议",
+        "领导作风不够实，检查落实少",
+        "形式主义问题突出，文山会海",
+        "形式主义严重，填表太多",
+    ]
+    labels = label_themes([tokenise(normalise(text)) for text in texts], [[0, 1], [2, 3]])
+    assert labels[0].label == "作风不够实" and labels[0].keywords[0] == "作风"
+    assert labels[1].label.startswith("形式主义") and labels[1].keywords[0] == "形式主义"
+
+
 def test_two_distinct_representatives(grouped: Grouping, evaluation: tuple) -> None:
     texts = evaluation[0]
     for theme in grouped.themes:
