@@ -20,8 +20,8 @@ word's weight for a theme is the share of the theme's items that use it times
 never shown, neither in the heading nor among the keywords: a word only one
 person wrote can point at that person. A phrase is shown only when two items
 contain the whole phrase. A theme without such a word is read again with its
-compounds as their heads (工作作风, 领导作风 → 作风: 「作风不够实」); without
-one then either, it is headed 其他意见.
+compounds by their parts (教学楼, 教学区 → 教学; 工作作风, 领导作风 → 作风:
+「作风不够实」); without one then either, it is headed 其他意见.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from survey.analysis.tokens import Tokens, compound_head
+from survey.analysis.tokens import Tokens, compound_head, compound_parts
 from survey.analysis.vocabulary import STOP_WORDS, TITLES
 
 __all__ = ["FALLBACK_LABEL", "MIN_ITEMS_PER_WORD", "ThemeLabel", "label_themes"]
@@ -74,7 +74,7 @@ class ThemeLabel:
 # measured in docs/analysis.md §5 stays the one measured.
 _NEVER_SHOWN_WORDS = """
     甚至 是否 具有 时有 相当 仍然 仍 已 极少数 某些 难以
-    遇到 碰到 听听 看看 说说 想想
+    遇到 碰到 听听 看看 说说 想想 主义
 """
 _NEVER_SHOWN = frozenset(_NEVER_SHOWN_WORDS.split())
 
@@ -184,10 +184,11 @@ def _headings(theme: int, data: _Counts) -> list[str]:
 
 
 def _headed(doc: Tokens) -> Tokens:
-    """``doc`` with each compound read as its head (tokens.compound_head): its words, and its
-    stretches from each compound on, starting with the head, so that a phrase stays a piece of
-    the item's text (领导作风 不够 实 → 作风不够实)."""
-    words = tuple(compound_head(word) or word for word in doc.words)
+    """``doc`` with each compound read by its parts: its words with the dictionary words inside
+    them (教学楼 → 教学; tokens.compound_parts), and its stretches from each compound on,
+    starting with the compound's head, so that a phrase stays a piece of the item's text
+    (领导作风 不够 实 → 作风不够实)."""
+    words = tuple(part for word in doc.words for part in (*compound_parts(word), word))
     segments = tuple(
         (head, *segment[position + 1 :])
         for segment in doc.segments
@@ -200,8 +201,8 @@ def _headed(doc: Tokens) -> Tokens:
 def label_themes(tokens: Sequence[Tokens], themes: Sequence[Sequence[int]]) -> list[ThemeLabel]:
     """A heading and keywords for each theme (lists of item indices into ``tokens``).
 
-    A theme whose items share no word that may be shown is read again with compounds as their
-    heads (工作作风 and 领导作风 share 作风) before it falls back to 其他意见; only then, so that
+    A theme whose items share no word that may be shown is read again with compounds by their
+    parts (工作作风 and 领导作风 share 作风) before it falls back to 其他意见; only then, so that
     形式主义 and 官僚主义 stay themselves wherever a theme has words of its own.
     """
     data = _count(tokens, themes)

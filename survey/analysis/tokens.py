@@ -9,7 +9,14 @@ from typing import Protocol
 
 from survey.analysis.vocabulary import DOMAIN_WORDS, STOP_WORDS
 
-__all__ = ["Tokens", "char_bigrams", "compound_head", "han_characters", "tokenise"]
+__all__ = [
+    "Tokens",
+    "char_bigrams",
+    "compound_head",
+    "compound_parts",
+    "han_characters",
+    "tokenise",
+]
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -105,6 +112,16 @@ def compound_head(word: str) -> str | None:
         if word[:cut] in parts and word[cut:] in parts:
             return word[cut:]
     return None
+
+
+@lru_cache(maxsize=65_536)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The dictionary words of two characters or more inside a longer word (教学楼 → 教学;
+    工作作风 → 工作, 作风), in the segmenter's order; empty for a word of two characters."""
+    if len(word) < 3 or not _HAN.match(word):
+        return ()
+    parts = _segmenter().cut_for_search(word)
+    return tuple(dict.fromkeys(part for part in parts if len(part) >= 2 and part != word))
 
 
 def char_bigrams(text: str) -> list[str]:

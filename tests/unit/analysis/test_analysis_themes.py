@@ -264,6 +264,15 @@ def test_compounds_that_share_their_head_head_a_theme_by_it() -> None:
     labels = label_themes([tokenise(normalise(text)) for text in texts], [[0, 1], [2, 3]])
     assert labels[0].label == "作风不够实" and labels[0].keywords[0] == "作风"
     assert labels[1].label.startswith("形式主义") and labels[1].keywords[0] == "形式主义"
+    mixed = [
+        "学生上厕难，教学楼洗手间不足",
+        "职能部门远离教学区",
+        "形式主义要克服",
+        "官僚主义要反对",
+    ]
+    labels = label_themes([tokenise(normalise(text)) for text in mixed], [[0, 1], [2, 3]])
+    assert labels[0].label == "教学方面"  # 教学楼, 教学区: a word inside both
+    assert "主义" not in labels[1].label  # 形式主义, 官僚主义: never 「主义方面」
 
 
 def test_two_distinct_representatives(grouped: Grouping, evaluation: tuple) -> None:
