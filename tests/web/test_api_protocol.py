@@ -123,15 +123,33 @@ def _der_spki() -> tuple[Any, Any]:
     return serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
 
 
+def _modulus(officer: OfficerClient) -> int:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    from survey.rounds.wire import b64u_decode
+
+    key = load_der_public_key(b64u_decode(officer.keys["token_key"]["spki"]))
+    assert isinstance(key, rsa.RSAPublicKey)
+    return key.public_numbers().n
+
+
 def test_wrong_round_and_bad_signature(
     officer: OfficerClient, session: Session, open_round: Round
 ) -> None:
     token, signature = officer.obtain_token(codes(session, open_round)[1])
     sections = officer.keys["sections"]
     sealed = officer.sealed({sections[0]["id"]: "内容"})
-    forged = bytes([signature[0] ^ 1]) + signature[1:]
+    # The last bit: flipping one in the first byte can lift the value to n or above, which is
+    # 400 malformed, not 403 (about one run in 500 failed that way).
+    forged = signature[:-1] + bytes([signature[-1] ^ 1])
     response = officer.post("answers", officer.answer_body(token, forged, sealed))
     assert response.status_code == 403 and response.json["error"] == "bad_signature"
+    modulus = _modulus(officer)
+    for too_big in (modulus, (1 << (8 * len(signature))) - 1):
+        big = too_big.to_bytes(len(signature), "big")
+        response = officer.post("answers", officer.answer_body(token, big, sealed))
+        assert response.status_code == 400 and response.json["error"] == "malformed"
     other_round = token[:32] + blindrsa.build_token_message("otherround")
     response = officer.post("answers", officer.answer_body(other_round, signature, sealed))
     assert response.status_code == 403 and response.json["error"] == "wrong_round"
