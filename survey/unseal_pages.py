@@ -1,5 +1,5 @@
 """What a web page does right after it committed an unseal (or another removal: a discard, a
-text edit): rewrite the storage (survey/rounds/storage.py) and say what was opened. The
+text edit or redaction): rewrite the storage (survey/rounds/storage.py) and say what was opened. The
 committee's, the custodians' and the secretary's pages all need it, so it belongs to none of
 them."""
 
@@ -39,6 +39,18 @@ def rewrite_after_commit() -> bool:
             "The database storage could not be rewritten yet (another connection was still"
             " reading it), so traces of the sealed answers may remain in the database files."
             " Use “Rewrite the storage now” on the round's page in a moment."
+        )
+    )
+
+
+def rewrite_after_redaction() -> None:
+    """:func:`rewrite_now` after a text was replaced (an item's, a response's): its old row
+    versions must not survive in the database files."""
+    rewrite_now(
+        _(
+            "The text is replaced, but the database storage could not be rewritten yet (another"
+            " connection was still reading it), so traces of the old text may remain in the"
+            " database files. Use “Rewrite the storage now” on the round's page in a moment."
         )
     )
 

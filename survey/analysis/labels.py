@@ -210,9 +210,10 @@ def label_themes(tokens: Sequence[Tokens], themes: Sequence[Sequence[int]]) -> l
     seen: set[str] = set()
     labels: list[ThemeLabel] = []
     for theme in range(len(themes)):
+        chosen = data
         if not _ranked_words(theme, data):
             headed = headed or _count([_headed(doc) for doc in tokens], themes)
-        chosen = headed if headed is not None and not _ranked_words(theme, data) else data
+            chosen = headed
         keywords = tuple(_ranked_words(theme, chosen)[:_KEYWORDS])
         candidates = _headings(theme, chosen)
         label = next((heading for heading in candidates if heading not in seen), candidates[0])

@@ -24,7 +24,7 @@ from survey.models import OpinionItem, Round, RoundEvent
 from survey.summary import edits
 from survey.summary.labels import category_label, channel_label, status_label
 from survey.summary.redaction import edit_item_text
-from survey.unseal_pages import rewrite_now
+from survey.unseal_pages import rewrite_after_redaction
 
 
 @bp.get("/rounds/<round_id>/items/<item_id>")
@@ -78,18 +78,7 @@ def item_text(round_id: str, item_id: str) -> Response:
     if not form.validate_on_submit():
         raise InvalidInput(_("Type the text."))
     text = form.text.data or ""
-    return run_edit(round_, edit_item_text, found, text, after_commit=_rewrite_after_redaction)
-
-
-def _rewrite_after_redaction() -> None:
-    """Old row versions of the item and the log must not survive in the database files."""
-    rewrite_now(
-        _(
-            "The text is replaced, but the database storage could not be rewritten yet (another"
-            " connection was still reading it), so traces of the old text may remain in the"
-            " database files. Use “Rewrite the storage now” on the round's page in a moment."
-        )
-    )
+    return run_edit(round_, edit_item_text, found, text, after_commit=rewrite_after_redaction)
 
 
 @bp.get("/rounds/<round_id>/changes")

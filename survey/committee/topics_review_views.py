@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, render_template, url_for
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -27,7 +26,7 @@ from survey.rounds.clock import utcnow
 from survey.topics import drafting, finalising, review, superior
 from survey.topics.labels import CHANGE_LABELS, FIELD_LABELS, decision_label, disposition_label
 from survey.topics.record import build_record
-from survey.unseal_pages import rewrite_now
+from survey.unseal_pages import rewrite_after_redaction
 
 
 @bp.get("/rounds/<round_id>/topics/v/<int:number>")
@@ -114,18 +113,9 @@ def redact(round_id: str, response_id: str) -> Response:
     """Replace a response's text; then rewrite the storage, so the old text leaves the files."""
     form = RedactForm()
     text = form.text.data or ""
+    redact = review.redact_response
     return _review_action(
-        round_id, form, review.redact_response, response_id, text, after_commit=_rewrite
-    )
-
-
-def _rewrite() -> None:
-    rewrite_now(
-        _(
-            "The text is replaced, but the database storage could not be rewritten yet (another"
-            " connection was still reading it), so traces of the old text may remain in the"
-            " database files. Use “Rewrite the storage now” on the round's page in a moment."
-        )
+        round_id, form, redact, response_id, text, after_commit=rewrite_after_redaction
     )
 
 
