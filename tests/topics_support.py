@@ -68,9 +68,12 @@ def answered(unsealed: Round) -> Round:
 
 
 def consulting_of(
-    app: Flask, session: Session, client: FlaskClient, consultation: Round
+    app: Flask, session: Session, client: FlaskClient, consultation: Round, *, fetch: bool = True
 ) -> Consulting:
-    """A just published consultation, opened by both custodians, with a phone and the codes."""
+    """A just published consultation, opened by both custodians, with a phone and the codes.
+
+    ``fetch=False`` leaves the phone's first request (``officer.fetch_keys()``) to the caller:
+    a test on a committed database commits first, outside the app context it opened in."""
     with app.test_request_context():
         parts = open_round_at_once(session, consultation)
     invitations = session.scalars(
@@ -78,7 +81,8 @@ def consulting_of(
     ).all()
     codes = [code_of(i) for i in invitations if i.code_sealed is not None]
     officer = OfficerClient(client, consultation.public_id)
-    officer.fetch_keys()
+    if fetch:
+        officer.fetch_keys()
     return Consulting(consultation, parts, officer, codes)
 
 
@@ -88,6 +92,8 @@ def publish(
     client: FlaskClient,
     round_: Round,
     specs: list[drafting.TopicSpec],
+    *,
+    fetch: bool = True,
 ) -> Consulting:
     """Set the draft, publish it and open its consultation with both custodians."""
     with app.test_request_context():
@@ -96,7 +102,7 @@ def publish(
             session, round_, None, deadline=None, now=utcnow()
         )
         session.flush()
-    return consulting_of(app, session, client, consultation)
+    return consulting_of(app, session, client, consultation, fetch=fetch)
 
 
 def finish(app: Flask, session: Session, consulting: Consulting, actor: User) -> None:

@@ -12,15 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from survey.extensions import db
-from survey.models import OpinionItem, Round, TopicResponse
-from survey.rounds import lifecycle
+from survey.models import OpinionItem, Round, TopicResponse, User
 from survey.rounds.clock import utcnow
 from survey.rounds.storage import rewrite_pending
 from survey.rounds.unseal import unseal_round
-from survey.topics import drafting, publishing
 from tests.conftest import on_postgres
 from tests.factories import log_in
-from tests.rounds_support import OfficerClient, code_of, open_round_at_once
 from tests.storage_support import (
     Committed,
     collect,
@@ -28,7 +25,7 @@ from tests.storage_support import (
     older_reader,
     round_state,
 )
-from tests.topics_support import TOPICS, Consulting
+from tests.topics_support import TOPICS, finish, publish
 
 SECRET = "王建国那天值班喝了酒被我看见"
 ANSWERS = [SECRET, *[f"业务培训太少，希望每季度组织{n}次培训" for n in range(1, 7)]]
@@ -118,30 +115,21 @@ def _redactable_response(committed: Committed) -> tuple[str, str]:
     app = committed.app
     round_id = _unsealed_round(committed)
     rewrite_pending(committed.engine)
-    with app.app_context(), app.test_request_context():
+    with app.app_context():
         found = db.session.scalar(select(Round).where(Round.public_id == round_id))
         assert found is not None
-        drafting.set_topics(db.session, found, TOPICS, None, now=utcnow())
-        consultation = publishing.publish_version(
-            db.session, found, None, deadline=None, now=utcnow()
-        )
-        parts = open_round_at_once(db.session, consultation)
-        codes = [code_of(i) for i in consultation.invitations if i.code_sealed is not None]
-        consulting = Consulting(
-            consultation, parts, OfficerClient(app.test_client(), consultation.public_id), codes
-        )
+        consulting = publish(app, db.session, app.test_client(), found, TOPICS, fetch=False)
         db.session.commit()
         db.session.close()
-    consulting.officer.fetch_keys()
-    keys = [t["id"] for t in consulting.officer.keys["topics"]]
+    keys = [t["id"] for t in consulting.officer.fetch_keys()["topics"]]
     consulting.respond({keys[0]: ("object", OBJECTION), keys[1]: ("agree", "")})
     for _ in range(5):
         consulting.respond({keys[0]: ("agree", ""), keys[1]: ("agree", "")})
     with app.app_context():
-        consultation = db.session.merge(consulting.consultation)
-        lifecycle.close_round(db.session, consultation, None, now=utcnow())
-        db.session.commit()
-        unseal_round(db.session, consultation, *parts, now=utcnow(), actor=None)
+        consulting.consultation = db.session.merge(consulting.consultation)
+        secretary = db.session.scalar(select(User).where(User.username == "shuji"))
+        assert secretary is not None
+        finish(app, db.session, consulting, secretary)
         db.session.commit()
         response_id = db.session.scalar(
             select(TopicResponse.id).where(TopicResponse.text == OBJECTION)
