@@ -130,9 +130,13 @@ def build_unsealed(
     second: User,
     members: list[Member],
     answers: list[dict[int, str]] = SAMPLE_ANSWERS,
+    while_collecting: Callable[[Round], object] | None = None,
 ) -> Round:
-    """A round unsealed through the real API and the unseal service."""
+    """A round unsealed through the real API and the unseal service; ``while_collecting`` runs
+    once it collects, before the answers arrive (a setting the secretary changes then)."""
     collecting = start_round(app, session, client, branch, secretary, second, members)
+    if while_collecting is not None:
+        while_collecting(collecting.round)
     for answer in answers:
         collecting.submit(answer)
     close(app, session, collecting.round, secretary)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -39,30 +40,37 @@ def counted(session: Session) -> Iterator[list[str]]:
         event.remove(connection, "before_cursor_execute", count)
 
 
+@pytest.fixture
 def draft_with(
     app: Flask,
     session: Session,
     branch: Branch,
     secretary: User,
-    second: User,
+    committee_user: User,
     make_member: Callable[..., Member],
-    officers: int,
-) -> str:
-    """A draft round with two committee members and ``officers`` officers among its participants."""
-    bind_custodians(session, secretary, second)
-    committee = session.scalars(select(Member).where(Member.posts.any())).all()
-    people = [*committee, *(make_member() for _ in range(officers))]
-    with app.app_context():
-        round_ = drafts.create_round(
-            session,
-            branch,
-            secretary,
-            drafts.DraftSettings(title="征求意见", custodian2=second),
-            now=utcnow(),
-        )
-        drafts.set_participants(session, round_, people)
-    session.flush()
-    return round_.public_id
+) -> Callable[[int], str]:
+    """Makes a draft round with the two committee members and ``officers`` officers among its
+    participants; its public id."""
+    make_member(posts=("secretary",))
+    make_member(posts=("discipline",))
+    bind_custodians(session, secretary, committee_user)
+
+    def draft(officers: int) -> str:
+        committee = session.scalars(select(Member).where(Member.posts.any())).all()
+        people = [*committee, *(make_member() for _ in range(officers))]
+        with app.app_context():
+            round_ = drafts.create_round(
+                session,
+                branch,
+                secretary,
+                drafts.DraftSettings(title="征求意见", custodian2=committee_user),
+                now=utcnow(),
+            )
+            drafts.set_participants(session, round_, people)
+        session.flush()
+        return round_.public_id
+
+    return draft
 
 
 def fresh(session: Session, round_id: str) -> Round:
@@ -74,17 +82,8 @@ def fresh(session: Session, round_id: str) -> Round:
     return found
 
 
-def opening_queries(
-    app: Flask,
-    session: Session,
-    branch: Branch,
-    secretary: User,
-    second: User,
-    make_member: Callable[..., Member],
-    officers: int,
-) -> list[int]:
+def opening_queries(app: Flask, session: Session, round_id: str) -> list[int]:
     """Statements of each step as the web runs them: part 1, confirm 1, part 2, confirm 2."""
-    round_id = draft_with(app, session, branch, secretary, second, make_member, officers)
     counts = []
     with app.test_request_context():
         round_ = fresh(session, round_id)
@@ -110,31 +109,15 @@ def opening_queries(
 
 
 def test_opening_makes_as_many_queries_for_40_officers_as_for_8(
-    app: Flask,
-    session: Session,
-    branch: Branch,
-    secretary: User,
-    committee_user: User,
-    make_member: Callable[..., Member],
+    app: Flask, session: Session, draft_with: Callable[[int], str]
 ) -> None:
-    make_member(posts=("secretary",))
-    make_member(posts=("discipline",))
-    few = opening_queries(app, session, branch, secretary, committee_user, make_member, 8)
-    many = opening_queries(app, session, branch, secretary, committee_user, make_member, 40)
+    few = opening_queries(app, session, draft_with(8))
+    many = opening_queries(app, session, draft_with(40))
     assert many == few
 
 
-def dashboard_queries(
-    app: Flask,
-    session: Session,
-    branch: Branch,
-    secretary: User,
-    second: User,
-    make_member: Callable[..., Member],
-    officers: int,
-) -> int:
+def dashboard_queries(app: Flask, session: Session, secretary: User, round_id: str) -> int:
     """Statements of one request for the secretary's dashboard of an opened round."""
-    round_id = draft_with(app, session, branch, secretary, second, make_member, officers)
     with app.test_request_context():
         opening.open_round_at_once(session, fresh(session, round_id), TEST_SECRET, now=utcnow())
     session.flush()
@@ -148,15 +131,8 @@ def dashboard_queries(
 
 
 def test_the_dashboard_makes_as_many_queries_for_40_officers_as_for_8(
-    app: Flask,
-    session: Session,
-    branch: Branch,
-    secretary: User,
-    committee_user: User,
-    make_member: Callable[..., Member],
+    app: Flask, session: Session, secretary: User, draft_with: Callable[[int], str]
 ) -> None:
-    make_member(posts=("secretary",))
-    make_member(posts=("discipline",))
-    few = dashboard_queries(app, session, branch, secretary, committee_user, make_member, 8)
-    many = dashboard_queries(app, session, branch, secretary, committee_user, make_member, 40)
+    few = dashboard_queries(app, session, secretary, draft_with(8))
+    many = dashboard_queries(app, session, secretary, draft_with(40))
     assert many == few

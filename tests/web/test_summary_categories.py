@@ -25,13 +25,7 @@ from survey.rounds.clock import utcnow
 from survey.summary.query import build_summary
 from tests.factories import log_in
 from tests.summary_support import last_edit, undo, url
-from tests.unseal_support import (
-    NO_REWRITE,
-    close,
-    make_branch_people,
-    start_round,
-    unseal,
-)
+from tests.unseal_support import NO_REWRITE, build_unsealed, make_branch_people
 from tests.web.test_html_ids import ids_of, repeated
 
 pytestmark = NO_REWRITE
@@ -60,16 +54,15 @@ def build(
     lines: str = OWN,
 ) -> Round:
     """A round whose secretary set ``lines`` while it collected, unsealed through the API."""
-    collecting = start_round(app, session, client, branch, secretary, second, members)
-    with app.test_request_context():
-        choice = categories.CategoryChoice("custom", lines)
-        categories.set_categories(session, collecting.round, choice, actor=secretary, now=utcnow())
-    for answer in ANSWERS:
-        collecting.submit(answer)
-    close(app, session, collecting.round, secretary)
-    unseal(app, session, collecting.round, collecting.parts)
-    session.refresh(collecting.round)
-    return collecting.round
+
+    def set_lines(round_: Round) -> None:
+        with app.test_request_context():
+            choice = categories.CategoryChoice("custom", lines)
+            categories.set_categories(session, round_, choice, actor=secretary, now=utcnow())
+
+    return build_unsealed(
+        app, session, client, branch, secretary, second, members, ANSWERS, set_lines
+    )
 
 
 @pytest.fixture
