@@ -124,6 +124,33 @@ def admin_user(make_user: Callable[..., User]) -> User:
     return make_user("admin", roles=("admin",), branch=None)
 
 
+def staffed_branch(
+    session: Any,
+    slug: str,
+    name: str,
+    usernames: tuple[str, str],
+    *,
+    officers: int = 10,
+    named: tuple[str, ...] = (),
+) -> tuple[User, User, list[Member]]:
+    """A branch of its own for a committed database or a live server: a secretary (who is on
+    the committee too), a second committee member, ``named`` members and ``officers`` 民警1, 民警2 …
+    to invite; flushed."""
+    branch = Branch(slug=slug, name=name)
+    session.add(branch)
+    session.add_all([Member(name=name, branch=branch) for name in named])
+    users = []
+    for username, roles in zip(usernames, ({"secretary", "committee"}, {"committee"}), strict=True):
+        user = User(username=username, password_hash=password_hash(PASSWORD), branch=branch)
+        user.roles = roles
+        session.add(user)
+        users.append(user)
+    members = [Member(name=f"民警{i}", branch=branch) for i in range(officers)]
+    session.add_all(members)
+    session.flush()
+    return users[0], users[1], members
+
+
 def log_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
     """Log in through the real login form (with its CSRF token where the app checks it)."""
     data = {"username": username, "password": password}

@@ -27,12 +27,12 @@ from sqlalchemy.engine import make_url
 from survey import create_app, migrations
 from survey.crypto import seal
 from survey.extensions import db
-from survey.models import Branch, Invitation, Member, Round, User
+from survey.models import Invitation, Round
 from survey.rounds import lifecycle
 from survey.rounds.clock import utcnow
 from survey.rounds.wire import b64u_decode
 from tests.conftest import POSTGRES_URL, base_settings, on_postgres
-from tests.factories import PASSWORD, log_in, password_hash
+from tests.factories import log_in, staffed_branch
 from tests.rounds_support import OfficerClient, code_of, make_collecting_round
 
 # Seconds a rewrite that should go through may wait (see the committed fixture).
@@ -138,22 +138,6 @@ def committed(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Commit
         drop()
 
 
-def _people(session: Any, answers: int) -> tuple[User, User, list[Member]]:
-    branch = Branch(slug="storage", name="存储测试派出所党支部")
-    session.add(branch)
-    session.add(Member(name="张明", branch=branch))
-    users = []
-    for username, roles in (("shuji", {"secretary", "committee"}), ("jijian", {"committee"})):
-        user = User(username=username, password_hash=password_hash(PASSWORD), branch=branch)
-        user.roles = roles
-        users.append(user)
-        session.add(user)
-    members = [Member(name=f"民警{i}", branch=branch) for i in range(answers)]
-    session.add_all(members)
-    session.flush()
-    return users[0], users[1], members
-
-
 def numbered(i: int) -> str:
     return f"第{i:02d}号意见：值班编号{i:02d}的安排要更合理"
 
@@ -187,7 +171,14 @@ def collect(
     app = committed.app
     with app.app_context():
         session = db.session
-        secretary, second, members = _people(session, invited or answers)
+        secretary, second, members = staffed_branch(
+            session,
+            "storage",
+            "存储测试派出所党支部",
+            ("shuji", "jijian"),
+            officers=invited or answers,
+            named=("张明",),
+        )
         round_, parts = make_collecting_round(
             app, session, secretary.branch, secretary, second, members, **settings
         )

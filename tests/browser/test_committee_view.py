@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import select
 
 from survey.crypto import seal
-from survey.models import Branch, Member, Round, User
+from survey.models import Round
 from survey.rounds import lifecycle
 from survey.rounds.clock import utcnow
 from survey.rounds.unseal import unseal_round
 from survey.rounds.wire import b64u_decode
-from tests.factories import PASSWORD, password_hash
+from tests.factories import PASSWORD, staffed_branch
 from tests.rounds_support import OfficerClient, codes_of, make_collecting_round
 
 ANSWERS = [
@@ -34,30 +34,17 @@ ANSWERS = [
 NO_OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
 
-def _people(session: Any) -> tuple[User, User, list[Member]]:
-    branch = Branch(slug="committee-browser", name="浏览器测试派出所党支部")
-    session.add(branch)
-    session.add(Member(name="张明", branch=branch))
-    users = []
-    for username, roles in (
-        ("cv_secretary", {"secretary", "committee"}),
-        ("cv_jijian", {"committee"}),
-    ):
-        user = User(username=username, password_hash=password_hash(PASSWORD), branch=branch)
-        user.roles = roles
-        session.add(user)
-        users.append(user)
-    members = [Member(name=f"民警{i}", branch=branch) for i in range(10)]
-    session.add_all(members)
-    session.flush()
-    return users[0], users[1], members
-
-
 @pytest.fixture(scope="module")
 def closed_round(live_server: Any) -> tuple[str, tuple[str, str]]:
     """A round answered through the live server's API, then closed; (round id, parts)."""
     with live_server.session() as session:
-        secretary, second, members = _people(session)
+        secretary, second, members = staffed_branch(
+            session,
+            "committee-browser",
+            "浏览器测试派出所党支部",
+            ("cv_secretary", "cv_jijian"),
+            named=("张明",),
+        )
         round_, parts = make_collecting_round(
             live_server.app, session, secretary.branch, secretary, second, members
         )

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from survey.crypto import seal
-from survey.models import Branch, Member, Round, User
+from survey.models import Round
 from survey.rounds import categories, lifecycle
 from survey.rounds.clock import utcnow
 from survey.rounds.unseal import unseal_round
 from survey.rounds.wire import b64u_decode
 from tests.browser.test_committee_view import NO_OVERFLOW, log_in
-from tests.factories import PASSWORD, password_hash
+from tests.factories import staffed_branch
 from tests.rounds_support import OfficerClient, codes_of, make_collecting_round
 from tests.web.test_summary_categories import OWN as LINES
 
@@ -33,29 +33,13 @@ ANSWERS = [
 ]
 
 
-def _people(session: Any) -> tuple[User, User, list[Member]]:
-    branch = Branch(slug="categories-browser", name="类别测试派出所党支部")
-    session.add(branch)
-    users = []
-    for username, roles in (
-        ("cat_secretary", {"secretary", "committee"}),
-        ("cat_jijian", {"committee"}),
-    ):
-        user = User(username=username, password_hash=password_hash(PASSWORD), branch=branch)
-        user.roles = roles
-        session.add(user)
-        users.append(user)
-    members = [Member(name=f"民警{i}", branch=branch) for i in range(10)]
-    session.add_all(members)
-    session.flush()
-    return users[0], users[1], members
-
-
 @pytest.fixture(scope="module")
 def categorised_round(live_server: Any) -> str:
     """A round with three categories, answered through the live server's API and unsealed."""
     with live_server.session() as session:
-        secretary, second, members = _people(session)
+        secretary, second, members = staffed_branch(
+            session, "categories-browser", "类别测试派出所党支部", ("cat_secretary", "cat_jijian")
+        )
         round_, parts = make_collecting_round(
             live_server.app, session, secretary.branch, secretary, second, members
         )
